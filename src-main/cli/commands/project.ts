@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ReviewStatus } from '../../shared/contract';
+import { LwError } from '../../shared/errors';
+import { ProjectService } from '../../services/project-service';
+import type { RegisterCommand } from '../command';
+import { emit, ExitCode, table } from '../output';
+import { createProgress } from '../progress';
+
+export const register: RegisterCommand = (program, action) => {
+  program
+    .command('init')
+    .description('create a new project file')
+    .argument('<project>', 'path of the project file to create, e.g. birds.lw')
+    .action(
+      action(async (opts, project: string) => {
+        const path = resolve(project);
+        if (existsSync(path)) throw new LwError('CONFLICT', `${path} already exists`, 'Choose another name, or use the existing project.');
+        const svc = ProjectService.create(path);
+        const stats = svc.stats();
+        svc.close();
+        emit(opts, { project: path, schemaVersion: stats.schemaVersion }, () => `Created ${path}`);
+      }),
+    );
+
+  program
+    .command('add')
+    .description('add every image under a folder (recursively) to a project')
+    .argument('<project>', 'project file')
+    .argument('<folder>', 'folder (or single image) to add')
+    .action(
+      action(async (opts, project: string, folder: string) => {
+        const svc = ProjectService.open(resolve(project));
+        try {
+          const bar = createProgress('Adding images', 0, { enabled: !opts.json });
+          const r = await svc.addFolder(folder, (p) => {
+            bar.setTotal(p.total);
+            bar.update(p.done, p.path);
+          });
+          bar.finish(`${r.added} added`);
+          emit(opts, r, () => {
+            const lines = [
+              `Scanned ${r.scanned} image file(s): ${r.added} added, ${r.alreadyPresent} already in the project, ${r.relocated} moved, ${r.duplicates.length} duplicate(s), ${r.failed.length} unreadable.`,
+            ];
+            if (r.scanned === 0) lines.push(`No images found under ${resolve(folder)} (looked for jpg, jpeg, png, webp, bmp, tif, tiff).`);
+            for (const d of r.duplicates) lines.push(`  duplicate: ${d.path} (same content as ${d.of})`);
+            for (const f of r.failed) lines.push(`  skipped: ${f.path}: ${f.reason}`);
+            return lines.join('\n');
+          });
+          return r.failed.length ? ExitCode.badInput : ExitCode.ok;
+        } finally {
+          svc.close();
+        }
+      }),
+    );
+
+  program
+    .command('stats')
+    .description('summarise a project: images by review status, annotations, categories')
+    .argument('<project>', 'project file')
+    .action(
+      action((opts, project: string) => {
+        const svc = ProjectService.open(resolve(project), { readonly: true });
+        try {
+          const s = svc.stats();
+          emit(opts, s, () =>
+            [
+              `Images: ${s.images} (${ReviewStatus.options.map((k) => `${k} ${s.byStatus[k]}`).join(', ')})`,
+              `Annotations: ${s.annotations} (accepted ${s.annotationsByState.accepted}, pending ${s.annotationsByState.pending}, rejected ${s.annotationsByState.rejected})`,
+              `Predictions: ${s.predictions} from ${s.runs} run(s)`,
+              `Categories: ${s.categories}`,
+              s.perCategory.length ? table(s.perCategory.map((c) => [c.id, c.name, c.annotations, c.images]), ['id', 'name', 'annotations', 'images']) : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+          );
+        } finally {
+          svc.close();
+        }
+      }),
+    );
+};

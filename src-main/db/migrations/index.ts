@@ -1,0 +1,6 @@
+import { sql as m001 } from './001_initial';
+
+/** Applied in order at open; each runs in its own transaction and bumps PRAGMA user_version. */
+export const migrations: { version: number; sql: string }[] = [{ version: 1, sql: m001 }];
+
+export const LATEST_SCHEMA = migrations[migrations.length - 1].version;

@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { accessSync, constants, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { LwError } from '../shared/errors';
+import { migrations, LATEST_SCHEMA } from './migrations';
+
+export type Db = Database.Database;
+
+/** 'LWPJ': marks an SQLite file as a Labelwright project (PRAGMA application_id). */
+export const APPLICATION_ID = 0x4c57504a;
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export interface OpenOptions {
+  /** Create the file if it does not exist (otherwise a missing file is an error). */
+  create?: boolean;
+  /** Open read-only even if the file is writable. */
+  readonly?: boolean;
+}
+
+/**
+ * An open project file. All writes go through `tx`, which runs one SQLite transaction
+ * and maps SQLite's failures (read-only, busy, disk full) to errors a person can act on.
+ */
+export class ProjectDb {
+  readonly readonly: boolean;
+
+  private constructor(
+    readonly path: string,
+    readonly db: Db,
+    readonly schemaVersion: number,
+  ) {
+    this.readonly = db.readonly;
+  }
+
+  static open(path: string, opts: OpenOptions = {}): ProjectDb {
+    const exists = existsSync(path);
+    if (!exists && !opts.create) {
+      throw new LwError('NOT_FOUND', `No project at ${path}`, 'Create one with `labelwright init <project.lw>`.');
+    }
+    if (exists) assertSqliteFile(path);
+    const readonly = opts.readonly === true || (exists && !isWritable(path));
+
+    let db: Db;
+    try {
+      db = new Database(path, { readonly, fileMustExist: !opts.create });
+    } catch (e) {
+      throw mapSqliteError(e, path);
+    }
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmptyDb(db))) {
+        throw new LwError(
+          'PROJECT_NOT_LABELWRIGHT',
+          `${path} is an SQLite database but not a Labelwright project`,
+          'Open a .lw file created by `labelwright init`.',
+        );
+      }
+      if (version > LATEST_SCHEMA) {
+        throw new LwError(
+          'PROJECT_NEWER_VERSION',
+          `${path} was written by a newer Labelwright (project schema ${version}; this build reads up to ${LATEST_SCHEMA})`,
+          'Update Labelwright to open this project. The file was not changed.',
+        );
+      }
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
+        db.pragma('synchronous = NORMAL');
+      }
+      if (version < LATEST_SCHEMA) {
+        if (readonly) {
+          throw new LwError(
+            'PROJECT_READ_ONLY',
+            `${path} needs an upgrade to schema ${LATEST_SCHEMA} but the file is read-only`,
+            'Make the file writable, or open it with an older Labelwright.',
+          );
+        }
+        migrate(db, version);
+      }
+      return new ProjectDb(path, db, LATEST_SCHEMA);
+    } catch (e) {
+      db.close();
+      throw mapSqliteError(e, path);
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (taking the write lock up front avoids busy upgrades). */
+  tx<T>(fn: () => T): T {
+    if (this.readonly) {
+      throw new LwError('PROJECT_READ_ONLY', `${this.path} is read-only`, 'Check the file permissions, or work on a copy.');
+    }
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw mapSqliteError(e, this.path);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Db, from: number): void {
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }).immediate();
+  }
+}
+
+function isEmptyDb(db: Db): boolean {
+  const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number };
+  return row.n === 0;
+}
+
+function assertSqliteFile(path: string): void {
+  const st = statSync(path);
+  if (st.isDirectory()) throw new LwError('INVALID_ARGUMENT', `${path} is a folder, not a project file`);
+  if (st.size === 0) return; // an empty file is a fresh database
+  const buf = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (buf.toString('latin1') !== SQLITE_MAGIC) {
+    throw new LwError('PROJECT_NOT_LABELWRIGHT', `${path} is not a Labelwright project (not an SQLite database)`);
+  }
+}
+
+/**
+ * Honours the file's permission bits even for root (who could write anyway): a person
+ * who made a project read-only meant it.
+ */
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    return false;
+  }
+  return (statSync(path).mode & 0o222) !== 0;
+}
+
+export function mapSqliteError(e: unknown, path: string): unknown {
+  if (e instanceof LwError) return e;
+  const code = (e as { code?: string })?.code ?? '';
+  const msg = e instanceof Error ? e.message : String(e);
+  if (code.startsWith('SQLITE_READONLY'))
+    return new LwError('PROJECT_READ_ONLY', `${path} is read-only`, 'Check the file permissions, or work on a copy.', { cause: e });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return new LwError('PROJECT_BUSY', `${path} is busy: another process holds the write lock`, 'Wait for the other process to finish and try again.', { cause: e });
+  if (code === 'SQLITE_FULL' || /disk is full|ENOSPC/i.test(msg))
+    return new LwError('DISK_FULL', `The disk holding ${path} is full; nothing was written`, 'Free some space and run the command again.', { cause: e });
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new LwError('PROJECT_NOT_LABELWRIGHT', `${path} is damaged or not a Labelwright project (${msg})`, undefined, { cause: e });
+  if (code === 'SQLITE_CANTOPEN')
+    return new LwError('NOT_FOUND', `Cannot open ${path}: ${msg}`, 'Check that the folder exists and is writable.', { cause: e });
+  return e;
+}

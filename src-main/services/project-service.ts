@@ -1,0 +1,87 @@
+import type {
+  AddImagesResult,
+  Category,
+  CategoryInput,
+  CocoExportOptions,
+  ImageRecord,
+  ProjectStats,
+  ReviewStatus,
+} from '../shared/contract';
+import { ProjectDb, type OpenOptions } from '../db/project-db';
+import { addImages, getImage, listImages, setReviewStatus, type AddProgress } from './images';
+import { addCategories, listCategories, removeCategory, renameCategory, updateCategory } from './categories';
+import { projectStats } from './stats';
+import { exportCoco, type CocoExportSummary, type ExportProgress } from '../coco/export';
+import { importCoco, type CocoImportSummary, type ImportProgress } from '../coco/import';
+
+/**
+ * The project API that every surface (CLI, Electron IPC, browser host) calls. Methods
+ * take and return contract types; the work lives in the free functions it delegates to.
+ */
+export class ProjectService {
+  private constructor(readonly pdb: ProjectDb) {}
+
+  static create(path: string): ProjectService {
+    return new ProjectService(ProjectDb.open(path, { create: true }));
+  }
+
+  static open(path: string, opts: OpenOptions = {}): ProjectService {
+    return new ProjectService(ProjectDb.open(path, opts));
+  }
+
+  get path(): string {
+    return this.pdb.path;
+  }
+
+  close(): void {
+    this.pdb.close();
+  }
+
+  addFolder(folder: string, onProgress?: (p: AddProgress) => void): Promise<AddImagesResult> {
+    return addImages(this.pdb, folder, onProgress);
+  }
+
+  listImages(opts?: { status?: ReviewStatus; limit?: number; offset?: number }): ImageRecord[] {
+    return listImages(this.pdb, opts);
+  }
+
+  getImage(id: number): ImageRecord {
+    return getImage(this.pdb, id);
+  }
+
+  setReviewStatus(imageId: number, status: ReviewStatus): void {
+    setReviewStatus(this.pdb, imageId, status);
+  }
+
+  listCategories(): Category[] {
+    return listCategories(this.pdb);
+  }
+
+  addCategories(inputs: CategoryInput[]): Category[] {
+    return addCategories(this.pdb, inputs);
+  }
+
+  renameCategory(ref: string | number, name: string): Category {
+    return renameCategory(this.pdb, ref, name);
+  }
+
+  updateCategory(ref: string | number, patch: Parameters<typeof updateCategory>[2]): Category {
+    return updateCategory(this.pdb, ref, patch);
+  }
+
+  removeCategory(ref: string | number, opts?: { force?: boolean }) {
+    return removeCategory(this.pdb, ref, opts);
+  }
+
+  stats(): ProjectStats {
+    return projectStats(this.pdb);
+  }
+
+  exportCoco(out: string, opts?: CocoExportOptions, onProgress?: (p: ExportProgress) => void): Promise<CocoExportSummary> {
+    return exportCoco(this.pdb, out, opts, onProgress);
+  }
+
+  importCoco(file: string, imageRoot: string, onProgress?: (p: ImportProgress) => void): Promise<CocoImportSummary> {
+    return importCoco(this.pdb, file, imageRoot, onProgress);
+  }
+}

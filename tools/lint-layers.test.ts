@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The layering rules of DESIGN.md, checked through ESLint itself on snippets placed
+// (virtually) at the paths where they would live.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const eslint = new ESLint({ cwd: root });
+
+async function restricted(filePath: string, code: string): Promise<string[]> {
+  const [res] = await eslint.lintText(code, { filePath: join(root, filePath) });
+  return res.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+}
+
+describe('import direction', () => {
+  it('lets the renderer import the contract as types only', async () => {
+    expect(await restricted('src-renderer/src/x.ts', `import type { Category } from '../../src-main/shared/contract';\nexport type C = Category;\n`)).toEqual([]);
+    const value = await restricted('src-renderer/src/x.ts', `import { Category } from '../../src-main/shared/contract';\nexport const c = Category;\n`);
+    expect(value.join()).toMatch(/only as types/);
+  });
+
+  it('keeps the renderer away from main-side code, Node and electron', async () => {
+    expect((await restricted('src-renderer/src/x.ts', `import type { ProjectDb } from '../../src-main/db/project-db';\nexport type P = ProjectDb;\n`)).join()).toMatch(/only src-main\/shared/);
+    expect((await restricted('src-renderer/src/x.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).join()).toMatch(/no Node modules/);
+    expect((await restricted('src-renderer/src/x.ts', `import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n`)).length).toBe(1);
+  });
+
+  it('allows electron only in the shell, the preload and the IPC transport', async () => {
+    const code = `import { app } from 'electron';\nexport const a = app;\n`;
+    expect(await restricted('src-main/app/main.ts', code)).toEqual([]);
+    expect(await restricted('src-main/preload/index.ts', code)).toEqual([]);
+    expect(await restricted('src-main/transports/ipc-server.ts', code)).toEqual([]);
+    expect((await restricted('src-main/services/x.ts', code)).join()).toMatch(/plain Node/);
+    expect((await restricted('src-main/inference/x.ts', code)).join()).toMatch(/plain Node/);
+  });
+
+  it('keeps the contract free of anything but zod', async () => {
+    expect(await restricted('src-main/shared/x.ts', `import { z } from 'zod';\nimport { a } from './contract';\nexport const q = [z, a];\n`)).toEqual([]);
+    expect((await restricted('src-main/shared/x.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).join()).toMatch(/only zod/);
+    expect((await restricted('src-main/shared/x.ts', `import { ProjectDb } from '../db/project-db';\nexport const r = ProjectDb;\n`)).join()).toMatch(/only zod/);
+  });
+});

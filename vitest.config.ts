@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'tools/**/*.test.ts'],
+    environment: 'node',
+    // Native modules (better-sqlite3, onnxruntime-node, sharp) are not safe to share across
+    // worker threads that get torn down mid-test; forks isolate them.
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
