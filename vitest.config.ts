@@ -7,6 +7,7 @@ export default defineConfig({
     // Native modules (better-sqlite3, onnxruntime-node, sharp) are not safe to share across
     // worker threads that get torn down mid-test; forks isolate them.
     pool: 'forks',
+    reporters: ['default', './tools/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -146,7 +146,7 @@ function writeDataset(pdb: ProjectDb, ds: CocoDataset, files: ProbedImage[], mas
       if (existing.id !== c.id) summary.categories.remapped.push({ name: c.name, from: c.id, to: existing.id });
       continue;
     }
-    const created = insertCategory(pdb, { name: c.name, id: c.id, supercategory: c.supercategory ?? undefined });
+    const created = insertCategory(pdb, { name: c.name, id: c.id, supercategory: c.supercategory?.trim() || undefined });
     categoryMap.set(c.id, created.id);
     summary.categories.created++;
     if (created.id !== c.id) summary.categories.remapped.push({ name: c.name, from: c.id, to: created.id });
