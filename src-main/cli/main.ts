@@ -6,13 +6,12 @@ const commandModules: (() => Promise<{ register: RegisterCommand }>)[] = [
   () => import('./commands/project'),
   () => import('./commands/categories'),
   () => import('./commands/coco'),
-];
-
-/** Optional modules register themselves only when present (inference, jobs). */
-const optionalModules: (() => Promise<{ register: RegisterCommand }>)[] = [
   () => import('./commands/models'),
   () => import('./commands/predict'),
+  () => import('./commands/prelabel'),
+  () => import('./commands/jobs'),
 ];
+
 
 /** Runs the CLI and returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {
@@ -43,13 +42,6 @@ export async function main(argv: string[]): Promise<number> {
     };
 
   for (const load of commandModules) (await load()).register(program, action);
-  for (const load of optionalModules) {
-    const mod = await load().catch((e: unknown) => {
-      if (isMissingModule(e)) return null;
-      throw e;
-    });
-    mod?.register(program, action);
-  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -62,9 +54,4 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeFor(e);
   }
   return exitCode;
-}
-
-function isMissingModule(e: unknown): boolean {
-  const code = (e as { code?: string })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }

@@ -48,6 +48,8 @@ export class ProjectDb {
     try {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
+      // 64 MB of page cache: bulk inserts keep the index B-trees in memory instead of re-reading pages.
+      db.pragma('cache_size = -65536');
       const appId = db.pragma('application_id', { simple: true }) as number;
       const version = db.pragma('user_version', { simple: true }) as number;
       if (appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmptyDb(db))) {

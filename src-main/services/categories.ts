@@ -8,7 +8,7 @@ export function nameKey(name: string): string {
   return name.trim().normalize('NFC').toLocaleLowerCase('en-US');
 }
 
-const COLUMNS = `id, name, color, prompt, threshold, supercategory`;
+const COLUMNS = `id, name, color, prompt, threshold, supercategory, hotkey`;
 
 export function listCategories(pdb: ProjectDb): Category[] {
   return pdb.db.prepare(`SELECT ${COLUMNS} FROM categories ORDER BY id`).all() as Category[];
@@ -66,22 +66,27 @@ export function renameCategory(pdb: ProjectDb, ref: string | number, newName: st
 export function updateCategory(
   pdb: ProjectDb,
   ref: string | number,
-  patch: Partial<Pick<CategoryInput, 'prompt' | 'threshold' | 'supercategory' | 'color'>>,
+  patch: Partial<Pick<CategoryInput, 'prompt' | 'threshold' | 'supercategory' | 'color' | 'hotkey'>>,
 ): Category {
   const p = CategoryInput.partial().parse(patch);
   return pdb.tx(() => {
     const cat = resolveCategory(pdb, ref);
     pdb.db
       .prepare(
-        `UPDATE categories SET prompt = ?, threshold = ?, supercategory = ?, color = ? WHERE id = ?`,
+        `UPDATE categories SET prompt = ?, threshold = ?, supercategory = ?, color = ?, hotkey = ? WHERE id = ?`,
       )
       .run(
         p.prompt ?? cat.prompt,
         p.threshold === undefined ? cat.threshold : p.threshold,
         p.supercategory === undefined ? cat.supercategory : p.supercategory,
         p.color ?? cat.color,
+        p.hotkey === undefined ? (cat.hotkey ?? null) : p.hotkey,
         cat.id,
       );
+    if (p.hotkey) {
+      // A key assigns one category: taking it releases it from any other.
+      pdb.db.prepare(`UPDATE categories SET hotkey = NULL WHERE hotkey = ? AND id != ?`).run(p.hotkey, cat.id);
+    }
     return resolveCategory(pdb, cat.id);
   });
 }

@@ -13,6 +13,12 @@ import { addCategories, listCategories, removeCategory, renameCategory, updateCa
 import { projectStats } from './stats';
 import { exportCoco, type CocoExportSummary, type ExportProgress } from '../coco/export';
 import { importCoco, type CocoImportSummary, type ImportProgress } from '../coco/import';
+import type { AnnotationChange, ApplyChangesResult, CategoryWithCount, CorrectionRow, ImageDetail, ImagePage, ImageQuery } from '../shared/api';
+import { getImageDetail, nextUnreviewed, queryImages } from './image-queries';
+import { applyAnnotationChanges } from './annotation-edits';
+import { listCategoriesWithCounts, mergeCategories } from './category-merge';
+import { correctionReport } from './corrections';
+import { exportPreview, type ExportPreviewOptions } from './export-preview';
 
 /**
  * The project API that every surface (CLI, Electron IPC, browser host) calls. Methods
@@ -71,6 +77,42 @@ export class ProjectService {
 
   removeCategory(ref: string | number, opts?: { force?: boolean }) {
     return removeCategory(this.pdb, ref, opts);
+  }
+
+  /** One page of the image browser: filters, name or uncertainty order, total count. */
+  queryImages(q: ImageQuery): ImagePage {
+    return queryImages(this.pdb, q);
+  }
+
+  /** The editor's view of one image: record, annotations (all but archived), prev/next in name order. */
+  imageDetail(id: number): ImageDetail {
+    return getImageDetail(this.pdb, id);
+  }
+
+  nextUnreviewed(after: number): number | null {
+    return nextUnreviewed(this.pdb, after);
+  }
+
+  /** One undo step of the editor, in one transaction (see annotation-edits.ts for the rules). */
+  applyAnnotationChanges(imageId: number, changes: AnnotationChange[]): ApplyChangesResult {
+    return applyAnnotationChanges(this.pdb, imageId, changes);
+  }
+
+  categoriesWithCounts(): CategoryWithCount[] {
+    return listCategoriesWithCounts(this.pdb);
+  }
+
+  /** Moves annotations from → into and removes `from`; predictions are re-pointed, never lost. */
+  mergeCategories(from: number | string, into: number | string): { moved: number } {
+    return mergeCategories(this.pdb, from, into);
+  }
+
+  correctionReport(): CorrectionRow[] {
+    return correctionReport(this.pdb);
+  }
+
+  exportPreview(opts: ExportPreviewOptions): { images: number; annotations: number; categories: number } {
+    return exportPreview(this.pdb, opts);
   }
 
   stats(): ProjectStats {

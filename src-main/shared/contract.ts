@@ -80,6 +80,8 @@ export const Category = z.object({
   prompt: z.string(),
   threshold: z.number().min(0).max(1).nullable(),
   supercategory: z.string().nullable(),
+  /** Key that assigns this category in the editor ('1'–'9'), or null. */
+  hotkey: z.string().nullable().optional(),
 });
 export type Category = z.infer<typeof Category>;
 
@@ -91,6 +93,11 @@ export const CategoryInput = z.object({
   color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #rrggbb')
+    .optional(),
+  hotkey: z
+    .string()
+    .regex(/^[1-9]$/, 'hotkey must be a digit 1–9')
+    .nullable()
     .optional(),
   /** Only honoured when the id is free: used by COCO import to keep ids stable. */
   id: z.number().int().positive().optional(),

@@ -1,16 +1,203 @@
-/**
- * The annotator's workspace lands with the workspace issue; until then the window shows
- * what the app is and how to drive it from the CLI.
- */
-export function App() {
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
+import { AppContext, type AppCtx, type Screen } from './app-context';
+import { errorMessage, type RpcClient } from './rpc/client';
+import { EditorStore } from './editor/store';
+import type { KeyScheme } from './editor/actions';
+import { installTestApi, testModeRequested } from './test-api';
+import { StartScreen } from './screens/StartScreen';
+import { BrowserScreen } from './screens/BrowserScreen';
+import { EditorScreen } from './screens/EditorScreen';
+import { CategoriesScreen } from './screens/CategoriesScreen';
+import { PrelabelScreen } from './screens/PrelabelScreen';
+import { ModelsScreen } from './screens/ModelsScreen';
+import { ExportScreen } from './screens/ExportScreen';
+import { ReportScreen } from './screens/ReportScreen';
+import { JobBar } from './panels/JobBar';
+
+const TABS: { id: Screen; label: string; key: string }[] = [
+  { id: 'browser', label: 'Images', key: 'g' },
+  { id: 'editor', label: 'Editor', key: '' },
+  { id: 'categories', label: 'Categories', key: '' },
+  { id: 'prelabel', label: 'Pre-label', key: '' },
+  { id: 'models', label: 'Models', key: '' },
+  { id: 'export', label: 'Export', key: '' },
+  { id: 'report', label: 'Corrections', key: '' },
+];
+
+const SCHEME_KEY = 'labelwright.keyScheme';
+
+export function App({ client }: { client: RpcClient }) {
+  const store = useMemo(() => new EditorStore(client), [client]);
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [screen, setScreen] = useState<Screen>('start');
+  const [categories, setCategories] = useState<CategoryWithCount[]>([]);
+  const [scheme, setSchemeState] = useState<KeyScheme>(() => (localStorage.getItem(SCHEME_KEY) === 'cvat' ? 'cvat' : 'default'));
+  const [dataVersion, setDataVersion] = useState(0);
+  const [toastMsg, setToast] = useState<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);
+  const [selection, setSelection] = useState<number[]>([]);
+  const [fatal, setFatal] = useState<string | null>(null);
+  const screenRef = useRef(screen);
+  screenRef.current = screen;
+
+  const toast = useCallback((text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, at: Date.now() }), []);
+  const bump = useCallback(() => setDataVersion((v) => v + 1), []);
+
+  const refreshCategories = useCallback(async () => {
+    try {
+      const cats = await client.call('categories.list', {});
+      setCategories(cats);
+      store.setCategories(cats);
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  }, [client, store, toast]);
+
+  const applySession = useCallback(
+    (s: SessionInfo) => {
+      setSession(s);
+      if (testModeRequested(s)) installTestApi(client, store, () => screenRef.current);
+      if (s.project) {
+        void refreshCategories();
+        setScreen((cur) => (cur === 'start' ? 'browser' : cur));
+      } else setScreen('start');
+      store.close();
+      bump();
+    },
+    [client, store, refreshCategories, bump],
+  );
+
+  useEffect(() => {
+    client
+      .call('session.info', {})
+      .then(applySession)
+      .catch((e) => setFatal(errorMessage(e)));
+  }, [client, applySession]);
+
+  useEffect(() => {
+    const offs = [
+      client.on('images.changed', (p) => {
+        bump();
+        const cur = store.get().imageId;
+        if (cur != null && p.ids.includes(cur) && store.get().savingCount === 0) void store.load(cur);
+      }),
+      client.on('jobs.progress', (p) => {
+        if (p.state === 'done' || p.state === 'cancelled' || p.state === 'failed') {
+          bump();
+          void refreshCategories();
+        }
+      }),
+    ];
+    return () => offs.forEach((f) => f());
+  }, [client, store, bump, refreshCategories]);
+
+  useEffect(() => {
+    store.onSaved = () => setDataVersion((v) => v + 1);
+    return () => {
+      store.onSaved = undefined;
+    };
+  }, [store]);
+
+  useEffect(() => {
+    const off = store.subscribe(() => {
+      const m = store.get().message;
+      if (m) {
+        store.set({ message: null });
+        toast(m.text, m.kind);
+      }
+    });
+    return off;
+  }, [store, toast]);
+
+  useEffect(() => {
+    if (!toastMsg) return;
+    const t = setTimeout(() => setToast(null), toastMsg.kind === 'error' ? 6000 : 2200);
+    return () => clearTimeout(t);
+  }, [toastMsg]);
+
+  const ctx: AppCtx = {
+    client,
+    session,
+    setSession: applySession,
+    categories,
+    refreshCategories,
+    store,
+    screen,
+    go: (s) => {
+      if (s === 'browser' || s === 'categories' || s === 'report') void refreshCategories();
+      setScreen(s);
+    },
+    openImage: (id) => {
+      setScreen('editor');
+      void store.load(id);
+    },
+    scheme,
+    setScheme: (s) => {
+      localStorage.setItem(SCHEME_KEY, s);
+      setSchemeState(s);
+    },
+    dataVersion,
+    bump,
+    toast,
+    selection,
+    setSelection,
+  };
+
+  if (fatal) {
+    return (
+      <div className="fatal">
+        <h1>Labelwright</h1>
+        <p>Cannot reach the Labelwright service: {fatal}</p>
+        <p className="muted">Open the URL the host printed (it carries the access token), or restart the host.</p>
+      </div>
+    );
+  }
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 32, maxWidth: 720 }}>
-      <h1>Labelwright</h1>
-      <p>Models pre-label whole folders of images; you correct what they got wrong.</p>
-      <p>
-        The editor is on its way. Meanwhile the <code>labelwright</code> command line creates projects, adds
-        folders, manages categories and imports and exports COCO.
-      </p>
-    </main>
+    <AppContext.Provider value={ctx}>
+      <div className="app">
+        <header className="topbar">
+          <div className="brand" onClick={() => setScreen('start')} title="Projects">
+            <span className="logo">◩</span> Labelwright
+          </div>
+          {session?.project && (
+            <nav className="tabs">
+              {TABS.map((t) => (
+                <button key={t.id} data-testid={`tab-${t.id}`} className={screen === t.id ? 'tab active' : 'tab'} onClick={() => ctx.go(t.id)} disabled={t.id === 'editor' && store.get().imageId == null}>
+                  {t.label}
+                </button>
+              ))}
+            </nav>
+          )}
+          <div className="spacer" />
+          {session?.project && <JobBar />}
+          <span className="project-name" title={session?.project?.path}>
+            {session?.project?.name ?? 'No project'}
+          </span>
+          <span className={`ep ep-${session?.executionProvider.provider ?? 'cpu'}`} title={session?.executionProvider.reason ?? ''}>
+            {session?.executionProvider.provider.toUpperCase() ?? '…'}
+          </span>
+          <label className="scheme" title="Key scheme for next/previous image">
+            <input type="checkbox" checked={scheme === 'cvat'} onChange={(e) => ctx.setScheme(e.target.checked ? 'cvat' : 'default')} data-testid="cvat-keys" /> CVAT keys
+          </label>
+        </header>
+        <main className="content">
+          {!session && <div className="loading">Connecting…</div>}
+          {session && screen === 'start' && <StartScreen />}
+          {session?.project && screen === 'browser' && <BrowserScreen />}
+          {session?.project && screen === 'editor' && <EditorScreen />}
+          {session?.project && screen === 'categories' && <CategoriesScreen />}
+          {session?.project && screen === 'prelabel' && <PrelabelScreen />}
+          {session?.project && screen === 'models' && <ModelsScreen />}
+          {session?.project && screen === 'export' && <ExportScreen />}
+          {session?.project && screen === 'report' && <ReportScreen />}
+        </main>
+        {toastMsg && (
+          <div className={`toast toast-${toastMsg.kind}`} role={toastMsg.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+            {toastMsg.text}
+          </div>
+        )}
+      </div>
+    </AppContext.Provider>
   );
 }

@@ -1,0 +1,14 @@
+import sharp from 'sharp';
+import { createEngine } from '../src-main/inference/engine.ts';
+const W=640,H=480;
+const img = await sharp({create:{width:W,height:H,channels:3,background:{r:128,g:128,b:128}}}).composite([{input: await sharp({create:{width:128,height:128,channels:3,background:{r:255,g:0,b:0}}}).png().toBuffer(), left:100, top:200}]).png().toBuffer();
+const e = await createEngine({ pack: 'models/fixtures/glip-fixture' });
+console.log(e.info);
+let t=performance.now();
+const r = await e.predict(img, [{id:1,name:'red'},{id:2,name:'blue'}]);
+console.log(performance.now()-t, JSON.stringify(r.detections.slice(0,3)), r.timings);
+const half = await sharp({create:{width:W,height:H,channels:3,background:{r:128,g:128,b:128}}}).composite([{input: await sharp({create:{width:320,height:480,channels:3,background:{r:0,g:0,b:255}}}).png().toBuffer(), left:0, top:0}]).png().toBuffer();
+const g = await createEngine({ pack: 'models/fixtures/groupvit-fixture' });
+t=performance.now();
+const r2 = await g.predict(half, [{id:1,name:'red'},{id:2,name:'blue'}]);
+console.log(performance.now()-t, JSON.stringify(r2.masks.map(m=>({...m, rle: m.rle.counts.slice(0,20)}))), r2.timings);

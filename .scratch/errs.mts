@@ -1,0 +1,11 @@
+import { cp, writeFile, truncate, readFile } from 'node:fs/promises';
+import { createEngine } from '../src-main/inference/engine.ts';
+await cp('models/fixtures/glip-fixture', '/tmp/lwx', { recursive: true });
+const m = JSON.parse(await readFile('/tmp/lwx/pack.json','utf8')); delete m.files.head.sha256; delete m.files.head.bytes; await writeFile('/tmp/lwx/pack.json', JSON.stringify(m));
+await truncate('/tmp/lwx/head.onnx', 1000);
+await createEngine({pack:'/tmp/lwx'}).catch(e=>console.log(e.code, e.message, '|', e.hint));
+await writeFile('/tmp/lwx/head.onnx', 'hello');
+await createEngine({pack:'/tmp/lwx'}).catch(e=>console.log(e.code, e.message, '|', e.hint));
+process.env.LABELWRIGHT_EP='cuda';
+await cp('models/fixtures/glip-fixture', '/tmp/lwy', { recursive: true });
+await createEngine({pack:'/tmp/lwy'}).catch(e=>console.log(e.code, e.message, '|', e.hint));

@@ -1,0 +1,14 @@
+import sharp from 'sharp';
+import { probeImage, normalizeToChw, glipPlan } from '../src-main/inference/image/pipeline.ts';
+const file = 'bench/.data/inference-1080p.jpg';
+const t = async (name: string, fn: () => Promise<unknown>) => { for (let i=0;i<3;i++) await fn(); const xs=[]; for (let i=0;i<10;i++){const t0=performance.now(); await fn(); xs.push(performance.now()-t0);} xs.sort((a,b)=>a-b); console.log(name, xs[5].toFixed(2)); };
+await t('probe', () => probeImage(file));
+await t('bare', () => sharp(file).resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw().toBuffer());
+await t('+autoOrient', () => sharp(file).autoOrient().resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw().toBuffer());
+await t('+srgb', () => sharp(file).toColourspace('srgb').resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw().toBuffer());
+await t('+removeAlpha', () => sharp(file).removeAlpha().resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw().toBuffer());
+await t('all', () => sharp(file, {limitInputPixels: 1e8}).autoOrient().toColourspace('srgb').removeAlpha().resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw({depth:'uchar'}).toBuffer());
+const buf = await sharp(file).resize(1422, 800, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+const plan = glipPlan()(1920,1080);
+await t('normalise', async () => normalizeToChw(buf, 1422, 800, plan));
+await t('alloc', async () => new Float32Array(3*1440*800));

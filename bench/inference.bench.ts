@@ -1,0 +1,125 @@
+/**
+ * Inference overhead and fixture throughput on a 1920×1080 JPEG:
+ *  - non-model overhead (probe + decode + orient + resize + normalise, and postprocessing)
+ *    against sharp's bare decode+resize of the same file to the same size, alternating in
+ *    one process so the ratio is meaningful;
+ *  - GroupViT postprocessing at 1080p (affinity, group map, label runs, RLE per class);
+ *  - fixture packs end to end on the CPU, images per second, with prepare/run overlap.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { createEngine, type LocalEngine } from '../src-main/inference/engine';
+import { glipPlan, groupvitPlan, prepareImage } from '../src-main/inference/image/pipeline';
+import type { AdapterCategory } from '../src-main/inference/types';
+import { median, type BenchResult } from './types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, '..', 'models', 'fixtures');
+const W = 1920;
+const H = 1080;
+
+async function makeJpeg(): Promise<string> {
+  const dir = join(here, '.data');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'inference-1080p.jpg');
+  // A smooth gradient with mild noise (JPEG decode cost of a photo) and solid shapes for the
+  // detectors. Heavy per-pixel noise would make the fixture GroupViT assign neighbouring pixels
+  // to different groups, which real GroupViT attention maps (smooth, patch-level) never do.
+  const grad = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      grad[i] = 90 + ((x * 60) / W) | 0;
+      grad[i + 1] = 110 + ((y * 50) / H) | 0;
+      grad[i + 2] = 120;
+    }
+  const noisy = await sharp(grad, { raw: { width: W, height: H, channels: 3 } })
+    .composite([{ input: await sharp({ create: { width: W, height: H, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 6 } } }).png().toBuffer(), blend: 'soft-light' }])
+    .png()
+    .toBuffer();
+  const rect = (w: number, h: number, background: { r: number; g: number; b: number }) =>
+    sharp({ create: { width: w, height: h, channels: 3, background } }).png().toBuffer();
+  const img = await sharp(noisy)
+    .composite([
+      { input: await rect(300, 200, { r: 230, g: 20, b: 20 }), left: 200, top: 150 },
+      { input: await rect(400, 300, { r: 20, g: 20, b: 230 }), left: 1200, top: 600 },
+      { input: await rect(250, 250, { r: 20, g: 220, b: 30 }), left: 700, top: 400 },
+    ])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  await writeFile(file, img);
+  return file;
+}
+
+async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const bench = async (): Promise<BenchResult[]> => {
+  const file = await makeJpeg();
+  const reps = Number(process.env.BENCH_REPS ?? 15);
+  const cats: AdapterCategory[] = [
+    { id: 1, name: 'red' },
+    { id: 2, name: 'blue' },
+    { id: 3, name: 'green' },
+  ];
+  const glip: LocalEngine = await createEngine({ pack: join(fixtures, 'glip-fixture') });
+  const gv: LocalEngine = await createEngine({ pack: join(fixtures, 'groupvit-fixture') });
+  const results: BenchResult[] = [];
+  try {
+    for (const [name, engine, plan] of [
+      ['GLIP', glip, glipPlan()(W, H)],
+      ['GroupViT', gv, groupvitPlan(W, H)],
+    ] as const) {
+      const bare = () => sharp(file).resize(plan.width, plan.height, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+      const ours = () => prepareImage(file, name === 'GLIP' ? glipPlan() : groupvitPlan);
+      for (let i = 0; i < 3; i++) {
+        await bare();
+        await ours();
+      }
+      const tb: number[] = [];
+      const to: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        tb.push(await timeMs(bare));
+        to.push(await timeMs(ours));
+      }
+      const post: number[] = [];
+      const prepared = await engine.prepare(file);
+      for (let i = 0; i < 3; i++) await engine.run(prepared, cats);
+      for (let i = 0; i < reps; i++) post.push((await engine.run(prepared, cats)).timings.postMs);
+      const b = median(tb);
+      const o = median(to) + median(post);
+      results.push({ name: `${name}: sharp decode+resize ${W}×${H} JPEG → ${plan.width}×${plan.height} (baseline)`, value: b, unit: 'ms' });
+      results.push({ name: `${name}: our preprocessing (probe, decode, orient, resize, normalise${plan.padWidth !== plan.width || plan.padHeight !== plan.height ? ', pad' : ''})`, value: median(to), unit: 'ms' });
+      results.push({ name: `${name}: postprocessing`, value: median(post), unit: 'ms' });
+      results.push({ name: `${name}: non-model overhead / baseline`, value: o / b, unit: '×', goal: '<= 1.3×', ok: o / b <= 1.3 });
+      if (name === 'GroupViT')
+        results.push({ name: 'GroupViT postprocessing at 1080p (3 classes)', value: median(post), unit: 'ms', goal: '<= 5 ms', ok: median(post) <= 5 });
+    }
+    for (const [name, engine] of [
+      ['GLIP fixture', glip],
+      ['GroupViT fixture', gv],
+    ] as const) {
+      const n = Math.max(5, Math.round(reps / 2));
+      const t0 = performance.now();
+      let next = engine.prepare(file);
+      for (let i = 0; i < n; i++) {
+        const p = await next;
+        if (i + 1 < n) next = engine.prepare(file);
+        await engine.run(p, cats);
+      }
+      const s = (performance.now() - t0) / 1000;
+      results.push({ name: `${name} end to end on ${engine.info.ep.toUpperCase()}, ${W}×${H} JPEG`, value: n / s, unit: 'images/s' });
+    }
+  } finally {
+    await glip.close();
+    await gv.close();
+  }
+  return results;
+};
+
+export default bench;

@@ -1,0 +1,253 @@
+/**
+ * One app session: the open project, the recent list, thumbnails, and the binding of every
+ * API method (src-main/shared/api.ts) to the services. Plain Node: the Electron shell and
+ * the browser host both serve it through createRpcServer.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { EpInfo, PackInfo, SessionInfo } from '../shared/api';
+import { LwError } from '../shared/errors';
+import { ProjectService } from '../services/project-service';
+import { RecentProjects, appUserDataDir } from '../services/recent-projects';
+import { ThumbnailCache } from '../services/thumbnails';
+import type { JobService, JobServiceFactory } from '../jobs/job-service';
+import {
+  downloadPack,
+  findPack,
+  importPack,
+  listPacks,
+  probeExecutionProvider,
+  removePack,
+  verifyPack,
+  type InstalledPack,
+} from '../inference/packs';
+import type { Handlers, RpcServer } from '../transports/rpc-server';
+
+export type PickPurpose = 'openProject' | 'createProject' | 'addFolder' | 'importModel' | 'exportCoco';
+
+export interface SessionOptions {
+  shell: 'electron' | 'browser';
+  /** URL templates the renderer fills with `{id}`. */
+  imageUrl: string;
+  thumbnailUrl: string;
+  /** `<userData>`; default LABELWRIGHT_USER_DATA, else Electron's default folder. */
+  userDataDir?: string;
+  /** Bulk pre-labeling; without it jobs.* answer "not available in this build". */
+  jobs?: JobServiceFactory;
+  /** Native file dialogs (Electron only). */
+  pickPath?: (purpose: PickPurpose) => Promise<string | null>;
+  /** Tell the renderer to expose its test API (LABELWRIGHT_TEST_API=1). */
+  testApi?: boolean;
+}
+
+type Emit = RpcServer['emit'];
+
+export class AppSession {
+  project: ProjectService | null = null;
+  readonly userDataDir: string;
+  readonly recent: RecentProjects;
+  readonly thumbs: ThumbnailCache;
+  private jobService: JobService | null = null;
+  private offJobProgress: (() => void) | null = null;
+  private emit: Emit = () => undefined;
+  private ep: EpInfo | null = null;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.userDataDir = opts.userDataDir ?? appUserDataDir();
+    this.recent = new RecentProjects(this.userDataDir);
+    this.thumbs = new ThumbnailCache(join(this.userDataDir, 'thumbs'));
+  }
+
+  /** Events go out through the server that serves this session. */
+  bind(server: Pick<RpcServer, 'emit'>): void {
+    this.emit = (e, p) => server.emit(e, p);
+  }
+
+  requireProject(): ProjectService {
+    if (!this.project)
+      throw new LwError('NOT_FOUND', 'No project is open', 'Create or open a project first.');
+    return this.project;
+  }
+
+  async openProject(path: string, create = false): Promise<SessionInfo> {
+    // A new project without an extension gets `.lw`; an existing file opens as named.
+    const abs = resolve(create && !extname(path) ? `${path}.lw` : path);
+    if (create) {
+      if (existsSync(abs))
+        throw new LwError('CONFLICT', `${abs} already exists`, 'Open it instead, or choose another file name.');
+      mkdirSync(dirname(abs), { recursive: true });
+    }
+    const next = create ? ProjectService.create(abs) : ProjectService.open(abs);
+    await this.closeProject();
+    this.project = next;
+    this.recent.add(abs);
+    const info = this.info();
+    this.emit('session.changed', info);
+    return info;
+  }
+
+  async closeProject(): Promise<void> {
+    this.offJobProgress?.();
+    this.offJobProgress = null;
+    const jobs = this.jobService;
+    this.jobService = null;
+    if (jobs) await jobs.close().catch(() => undefined);
+    this.project?.close();
+    this.project = null;
+  }
+
+  executionProvider(): EpInfo {
+    if (!this.ep) {
+      const p = probeExecutionProvider();
+      this.ep = { provider: p.provider, reason: p.reason };
+    }
+    return this.ep;
+  }
+
+  info(): SessionInfo {
+    return {
+      project: this.project ? { path: this.project.path, name: basename(this.project.path).replace(/\.lw$/, '') } : null,
+      imageUrl: this.opts.imageUrl,
+      thumbnailUrl: this.opts.thumbnailUrl,
+      executionProvider: this.executionProvider(),
+      recent: this.recent.list(),
+      shell: this.opts.shell,
+      testApi: this.opts.testApi ?? false,
+    };
+  }
+
+  /** The file behind an image id of the open project, or null: the only files the image routes serve. */
+  imageFile(id: number): { path: string; hash: string } | null {
+    if (!this.project || !Number.isSafeInteger(id) || id <= 0) return null;
+    return (this.project.pdb.db.prepare(`SELECT path, hash FROM images WHERE id = ?`).get(id) as { path: string; hash: string } | undefined) ?? null;
+  }
+
+  private jobs(): JobService {
+    const project = this.requireProject();
+    if (!this.opts.jobs)
+      throw new LwError('INTERNAL', 'bulk jobs are not available in this build', 'Pre-label from the command line with `labelwright predict`.');
+    if (!this.jobService) {
+      this.jobService = this.opts.jobs(project.pdb);
+      this.offJobProgress = this.jobService.onProgress((p) => this.emit('jobs.progress', p));
+    }
+    return this.jobService;
+  }
+
+  handlers(): Handlers {
+    const p = () => this.requireProject();
+    const changed = (ids: number[]) => this.emit('images.changed', { ids });
+    return {
+      'session.info': () => this.info(),
+      'dialog.pick': async ({ purpose }) => {
+        if (!this.opts.pickPath)
+          throw new LwError('INVALID_ARGUMENT', 'Native file dialogs exist only in the desktop app', 'Type the path instead.');
+        return { path: await this.opts.pickPath(purpose) };
+      },
+      'project.create': ({ path }) => this.openProject(path, true),
+      'project.open': ({ path }) => this.openProject(path, false),
+      'project.addFolder': async ({ folder }) => {
+        let last = 0;
+        const result = await p().addFolder(folder, (pr) => {
+          const now = Date.now();
+          if (pr.done === pr.total || now - last >= 50) {
+            last = now;
+            this.emit('project.addProgress', pr);
+          }
+        });
+        changed([]);
+        return result;
+      },
+      'project.stats': () => p().stats(),
+
+      'images.query': (q) => p().queryImages(q),
+      'images.get': ({ id }) => p().imageDetail(id),
+      'images.setStatus': ({ id, status }) => {
+        p().setReviewStatus(id, status);
+        changed([id]);
+        return { status };
+      },
+      'images.nextUnreviewed': ({ after }) => ({ id: p().nextUnreviewed(after) }),
+
+      'annotations.apply': ({ imageId, changes }) => {
+        const r = p().applyAnnotationChanges(imageId, changes);
+        changed([imageId]);
+        return r;
+      },
+
+      'categories.list': () => p().categoriesWithCounts(),
+      'categories.add': (input) => p().addCategories([input])[0],
+      'categories.update': ({ id, name, patch }) => {
+        const svc = p();
+        let cat = name !== undefined ? svc.renameCategory(id, name) : null;
+        if (Object.values(patch).some((v) => v !== undefined) || !cat) cat = svc.updateCategory(id, patch);
+        return cat;
+      },
+      'categories.merge': ({ from, into }) => {
+        const r = p().mergeCategories(from, into);
+        changed([]);
+        return r;
+      },
+      'categories.remove': ({ id, force }) => ({ annotationsRemoved: p().removeCategory(id, { force }).annotationsRemoved }),
+
+      'models.list': async () => ({ packs: (await listPacks()).map(packInfo), executionProvider: this.executionProvider() }),
+      'models.download': async ({ id, acceptLicense }) => {
+        let last = 0;
+        const pack = await downloadPack(id, {
+          acceptLicense,
+          onProgress: (pr) => {
+            const now = Date.now();
+            if (pr.phase !== 'done' && now - last < 100) return;
+            last = now;
+            this.emit('models.downloadProgress', { id, file: pr.file, bytes: pr.fileDone, total: pr.fileTotal ?? null });
+          },
+        });
+        return packInfo(pack);
+      },
+      'models.verify': async ({ id }) => {
+        const pack = await findPack(id, { allowMissing: true });
+        return (await verifyPack(pack)).map((r) => ({ role: r.role, ok: r.ok, ...(r.reason ? { reason: r.reason } : {}) }));
+      },
+      'models.import': async ({ folder }) => packInfo(await importPack(folder)),
+      'models.remove': async ({ id }) => {
+        await removePack(id);
+        return { removed: true };
+      },
+
+      'jobs.start': (req) => this.jobs().start(req),
+      'jobs.list': () => this.jobs().list(),
+      'jobs.pause': ({ jobId }) => this.jobs().pause(jobId),
+      'jobs.resume': ({ jobId }) => this.jobs().resume(jobId),
+      'jobs.cancel': ({ jobId }) => this.jobs().cancel(jobId),
+      'jobs.retry': ({ jobId }) => this.jobs().retry(jobId),
+
+      'export.preview': (opts) => p().exportPreview(opts),
+      'export.coco': async ({ path, ...opts }) => {
+        const s = await p().exportCoco(path, opts);
+        return { images: s.images, annotations: s.annotations, categories: s.categories, path: s.path, bytes: s.bytes };
+      },
+
+      'report.corrections': () => p().correctionReport(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.closeProject();
+  }
+}
+
+export function packInfo(pack: InstalledPack): PackInfo {
+  const m = pack.manifest;
+  const sizes = Object.values(m.files).map((f) => f.bytes);
+  return {
+    id: m.id,
+    kind: m.kind,
+    displayName: m.displayName,
+    license: m.license,
+    licenseNotice: m.licenseNotice ?? null,
+    fixture: m.fixture === true,
+    installed: pack.missing.length === 0,
+    missing: pack.missing,
+    sizeBytes: sizes.every((b) => b !== undefined) ? sizes.reduce((a: number, b) => a + (b ?? 0), 0) : null,
+    source: pack.source,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * `labelwright predict <pack> <image> --categories "red,blue" [--json] [--out overlay.png]`:
+ * runs one image end to end (in the inference worker unless --in-process) and prints the
+ * detections or masks and the execution provider that ran them.
+ */
+import sharp, { type OverlayOptions } from 'sharp';
+import type { ClassMask, Detection } from '../../shared/contract';
+import { LwError } from '../../shared/errors';
+import { decodeRle } from '../../masks';
+import { createEngine, type InferenceEngine } from '../../inference/engine';
+import { createWorkerEngine } from '../../inference/worker/client';
+import type { AdapterCategory, PredictionResult } from '../../inference/types';
+import type { RegisterCommand } from '../command';
+import { emit, table } from '../output';
+
+interface PredictOptions {
+  categories?: string;
+  out?: string;
+  threshold?: string;
+  instances?: boolean;
+  inProcess?: boolean;
+}
+
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990'];
+
+export function parseCategories(list: string | undefined, threshold?: number): AdapterCategory[] {
+  const names = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!names.length) throw new LwError('INVALID_ARGUMENT', 'No categories given', 'Pass --categories "name1,name2".');
+  return names.map((name, i) => ({ id: i + 1, name, ...(threshold !== undefined ? { threshold } : {}) }));
+}
+
+export const register: RegisterCommand = (program, action) => {
+  program
+    .command('predict')
+    .description('Run a model pack on one image and print what it finds')
+    .argument('<pack>', 'pack id or pack folder')
+    .argument('<image>', 'image file')
+    .requiredOption('-c, --categories <list>', 'comma-separated category names (ids are 1, 2, … in this order)')
+    .option('-o, --out <png>', 'write an overlay PNG: boxes with labels, masks tinted')
+    .option('-t, --threshold <score>', 'score threshold for every category (default 0.5 for GLIP)')
+    .option('--instances', 'GroupViT: one mask per connected component', false)
+    .option('--in-process', 'run on the calling thread instead of the inference worker', false)
+    .action(
+      action(async (opts, packRef: string, imagePath: string, cmdOpts: PredictOptions) => {
+        let threshold: number | undefined;
+        if (cmdOpts.threshold !== undefined) {
+          threshold = Number(cmdOpts.threshold);
+          if (!(threshold >= 0 && threshold <= 1)) throw new LwError('INVALID_ARGUMENT', `--threshold ${cmdOpts.threshold} is not a number in [0, 1]`);
+        }
+        const categories = parseCategories(cmdOpts.categories, threshold);
+        const engine: InferenceEngine = cmdOpts.inProcess ? await createEngine({ pack: packRef }) : await createWorkerEngine({ pack: packRef });
+        let result: PredictionResult;
+        try {
+          result = await engine.predict(imagePath, categories, { instances: cmdOpts.instances === true });
+        } finally {
+          await engine.close();
+        }
+        if (cmdOpts.out) await writeOverlay(imagePath, cmdOpts.out, result, categories);
+        const info = engine.info;
+        const nameOf = (id: number) => categories.find((c) => c.id === id)?.name ?? String(id);
+        emit(
+          opts,
+          {
+            pack: info.packId,
+            kind: info.kind,
+            ep: info.ep,
+            ...(info.cudaUnavailable ? { cudaUnavailable: info.cudaUnavailable } : {}),
+            image: imagePath,
+            width: result.width,
+            height: result.height,
+            categories,
+            detections: result.detections,
+            masks: result.masks,
+            timings: result.timings,
+            ...(cmdOpts.out ? { out: cmdOpts.out } : {}),
+          },
+          () => {
+            const lines = [
+              `${info.packId} (${info.kind}${info.fixture ? ', fixture' : ''}) ran on ${info.ep.toUpperCase()}${info.epForced ? ' (forced by LABELWRIGHT_EP)' : ''}`,
+            ];
+            if (info.cudaUnavailable && info.ep !== 'cuda') lines.push(`CUDA not used: ${info.cudaUnavailable}`);
+            const fmt = (n: number) => n.toFixed(1);
+            if (info.kind === 'glip') {
+              lines.push(`${imagePath} ${result.width}×${result.height}: ${result.detections.length} detection${result.detections.length === 1 ? '' : 's'}`);
+              if (result.detections.length)
+                lines.push(
+                  table(
+                    result.detections.map((d) => [nameOf(d.categoryId), d.score.toFixed(3), d.bbox.map(fmt).join(', ')]),
+                    ['category', 'score', 'bbox x, y, w, h'],
+                  ),
+                );
+            } else {
+              lines.push(`${imagePath} ${result.width}×${result.height}: ${result.masks.length} mask${result.masks.length === 1 ? '' : 's'}`);
+              if (result.masks.length)
+                lines.push(
+                  table(
+                    result.masks.map((m) => [nameOf(m.categoryId), m.score.toFixed(3), m.area, m.bbox.map(fmt).join(', ')]),
+                    ['category', 'score', 'area', 'bbox x, y, w, h'],
+                  ),
+                );
+            }
+            lines.push(`inference ${result.timings.inferMs.toFixed(0)} ms, postprocessing ${result.timings.postMs.toFixed(0)} ms`);
+            if (cmdOpts.out) lines.push(`overlay written to ${cmdOpts.out}`);
+            return lines.join('\n');
+          },
+        );
+      }),
+    );
+};
+
+const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function hexToRgb(hex: string): [number, number, number] {
+  const v = parseInt(hex.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/** Overlay: masks as one raw RGBA layer (tinted, 45% opacity), boxes and labels as SVG. */
+export async function writeOverlay(imagePath: string, out: string, result: PredictionResult, categories: AdapterCategory[]): Promise<void> {
+  const { width: W, height: H } = result;
+  const colour = (id: number) => PALETTE[(categories.findIndex((c) => c.id === id) + PALETTE.length) % PALETTE.length];
+  const name = (id: number) => categories.find((c) => c.id === id)?.name ?? String(id);
+  const layers: OverlayOptions[] = [];
+  if (result.masks.length) layers.push({ input: maskLayer(result.masks, W, H, colour), raw: { width: W, height: H, channels: 4 }, left: 0, top: 0 });
+  if (result.detections.length) layers.push({ input: Buffer.from(boxesSvg(result.detections, W, H, colour, name)), left: 0, top: 0 });
+  try {
+    await sharp(imagePath).autoOrient().composite(layers).png().toFile(out);
+  } catch (e) {
+    throw new LwError('INVALID_ARGUMENT', `Could not write the overlay ${out}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function maskLayer(masks: ClassMask[], W: number, H: number, colour: (id: number) => string): Buffer {
+  const rgba = Buffer.alloc(W * H * 4);
+  for (const m of masks) {
+    const [r, g, b] = hexToRgb(colour(m.categoryId));
+    const bin = decodeRle(m.rle);
+    for (let i = 0; i < bin.data.length; i++)
+      if (bin.data[i]) {
+        rgba[4 * i] = r;
+        rgba[4 * i + 1] = g;
+        rgba[4 * i + 2] = b;
+        rgba[4 * i + 3] = 115;
+      }
+  }
+  return rgba;
+}
+
+function boxesSvg(dets: Detection[], W: number, H: number, colour: (id: number) => string, name: (id: number) => string): string {
+  const stroke = Math.max(2, Math.round(Math.min(W, H) / 300));
+  const font = Math.max(12, Math.round(Math.min(W, H) / 40));
+  const parts = dets.map((d) => {
+    const [x, y, w, h] = d.bbox;
+    const c = colour(d.categoryId);
+    const label = esc(`${name(d.categoryId)} ${d.score.toFixed(2)}`);
+    const ty = y > font + 4 ? y - 4 : y + font + 2;
+    return (
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${c}" stroke-width="${stroke}"/>` +
+      `<text x="${x + 2}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${c}" stroke="black" stroke-width="0.6">${label}</text>`
+    );
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${parts.join('')}</svg>`;
+}

@@ -1,0 +1,123 @@
+/**
+ * The one high-level inference API, in process:
+ *
+ *   const engine = await createEngine({ pack: 'glip-fixture' });   // id, folder or InstalledPack
+ *   const result = await engine.predict('photo.jpg', [{ id: 1, name: 'red' }]);
+ *
+ * and, to decode the next image while the current one runs:
+ *
+ *   let next = engine.prepare(paths[0]);
+ *   for (let i = 0; i < paths.length; i++) {
+ *     const prepared = await next;
+ *     if (i + 1 < paths.length) next = engine.prepare(paths[i + 1]);   // sharp works on libuv threads
+ *     results.push(await engine.run(prepared, categories));            // ORT works on its own threads
+ *   }
+ *
+ * `createWorkerEngine` (worker/client.ts) offers the same interface off the calling thread.
+ */
+import type { ExecutionProvider, PackKind } from '../shared/contract';
+import { LwError } from '../shared/errors';
+import type { ImageSource, PreparedImage } from './image/pipeline';
+import { findPack } from './packs/index';
+import { adapterFor } from './registry';
+import { SessionPool } from './runtime/session-pool';
+import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from './types';
+
+export interface EngineInfo {
+  packId: string;
+  kind: PackKind;
+  displayName: string;
+  license: string;
+  fixture: boolean;
+  /** The execution provider the pack's sessions use. */
+  ep: ExecutionProvider;
+  /** Why CUDA is not in use, when it was wanted. */
+  cudaUnavailable?: string;
+  /** LABELWRIGHT_EP forced the provider. */
+  epForced: boolean;
+}
+
+/** Common surface of the in-process and worker engines. `P` is the prepared-image handle. */
+export interface InferenceEngine<P = unknown> {
+  readonly info: EngineInfo;
+  prepare(src: ImageSource): Promise<P>;
+  run(prepared: P, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
+  predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** A pack id, a pack folder, or an already resolved pack. */
+  pack: string | PackRef;
+  /** Session pool to share; defaults to the process-wide one. */
+  pool?: SessionPool;
+}
+
+let defaultPool: SessionPool | null = null;
+export function sharedSessionPool(): SessionPool {
+  defaultPool ??= new SessionPool();
+  return defaultPool;
+}
+
+/** Resolves an id or folder through the packs module (it verifies sizes and hashes). */
+export async function resolvePack(ref: string | PackRef): Promise<PackRef> {
+  const pack = typeof ref === 'string' ? await findPack(ref) : ref;
+  const { roles } = adapterFor(pack.manifest.kind);
+  const absent = roles.filter((r) => !pack.manifest.files[r]);
+  if (absent.length)
+    throw new LwError('MODEL_PACK_INVALID', `pack "${pack.manifest.id}" (${pack.manifest.kind}) names no file for ${absent.join(', ')}`, `A ${pack.manifest.kind} pack needs ${roles.join(', ')}.`);
+  if (pack.missing.length)
+    throw new LwError(
+      'MODEL_PACK_MISSING',
+      `pack "${pack.manifest.id}" is missing ${pack.missing.map((r) => `${r} (${pack.files[r]})`).join(', ')}`,
+      `Run \`labelwright models download ${pack.manifest.id}\` or re-import the pack.`,
+    );
+  return pack;
+}
+
+export class LocalEngine implements InferenceEngine<PreparedImage> {
+  private constructor(
+    readonly info: EngineInfo,
+    private readonly adapter: ModelAdapter,
+  ) {}
+
+  static async create(opts: EngineOptions): Promise<LocalEngine> {
+    const pack = await resolvePack(opts.pack);
+    const adapter = await adapterFor(pack.manifest.kind).create(pack, opts.pool ?? sharedSessionPool());
+    const m = pack.manifest;
+    return new LocalEngine(
+      {
+        packId: m.id,
+        kind: m.kind,
+        displayName: m.displayName,
+        license: m.license,
+        fixture: m.fixture === true,
+        ep: adapter.epReport.ep,
+        cudaUnavailable: adapter.epReport.cudaUnavailable,
+        epForced: adapter.epReport.forced,
+      },
+      adapter,
+    );
+  }
+
+  prepare(src: ImageSource): Promise<PreparedImage> {
+    return this.adapter.prepare(src);
+  }
+
+  run(prepared: PreparedImage, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
+    return this.adapter.run(prepared, categories, opts);
+  }
+
+  async predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
+    return this.run(await this.prepare(src), categories, opts);
+  }
+
+  /** Releases the pack's sessions. */
+  close(): Promise<void> {
+    return this.adapter.dispose();
+  }
+}
+
+export function createEngine(opts: EngineOptions): Promise<LocalEngine> {
+  return LocalEngine.create(opts);
+}

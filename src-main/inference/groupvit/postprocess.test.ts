@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRle } from '../../masks';
+import { BACKGROUND, bilinearAxis, classMasks, groupAffinity, groupMap, labelRuns, type Affinity } from './postprocess';
+
+/** Unit vectors e_i in D dims. */
+const basis = (rows: number[][], D: number) => {
+  const m = new Float32Array(rows.length * D);
+  rows.forEach((r, i) => r.forEach((v, d) => (m[i * D + d] = v)));
+  return m;
+};
+const norm = (v: number[]) => {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+
+describe('GroupViT affinity and background rule', () => {
+  it('Final = Q ⊙ P with top-k masking; background below min(0.95, max Final)', () => {
+    // 3 groups, 2 classes, D = 2; logit scale chosen so that scale = 1 (exp(0)).
+    const grouped = basis([norm([1, 0]), norm([0.6, 0.4]), norm([0.5, 0.5])], 2);
+    const text = basis([[1, 0], [0, 1]], 2);
+    const avg = basis([norm([1, 0.2])], 2);
+    const a = groupAffinity(grouped, text, avg, 3, 2, 2, 0);
+    // with scale 1, everything is soft: max Final < 0.95, so threshold = max Final and
+    // exactly the best group keeps its label; the others are background.
+    const sm = (x: number[]) => {
+      const e = x.map(Math.exp);
+      const s = e.reduce((p, q) => p + q);
+      return e.map((v) => v / s);
+    };
+    const g0 = sm([1, 0]);
+    expect(a.final[0]).toBeCloseTo(g0[0] * g0[0], 6); // Q = P when k = N
+    expect(a.threshold).toBeCloseTo(Math.max(...a.final), 7);
+    expect(a.threshold).toBeLessThan(0.95);
+    expect(Array.from(a.groupLabel)).toEqual([0, BACKGROUND, BACKGROUND]);
+  });
+
+  it('threshold is 0.95 when Final is confident; top-k = 5 masks the sixth class', () => {
+    const D = 6;
+    const text = basis(Array.from({ length: 6 }, (_, i) => Array.from({ length: D }, (_, d) => (d === i ? 1 : 0))), D);
+    const grouped = basis([[1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1]], D);
+    // average feature ranks class 5 last → masked out of Q
+    const avg = basis([norm([5, 4, 3, 2, 1, 0])], D);
+    const a = groupAffinity(grouped, text, avg, 2, 6, D, Math.log(100));
+    expect(a.threshold).toBe(0.95);
+    expect(a.groupLabel[0]).toBe(0);
+    // group 1 points at class 5 only, which is masked: Q spreads over classes 0..4, P is ~0 there
+    expect(a.final[1 * 6 + 5]).toBe(0);
+    expect(a.groupLabel[1]).toBe(BACKGROUND);
+  });
+});
+
+/** Reference: per-pixel bilinear resize of the (N+1)-channel map and argmax (ties to the class). */
+function naiveLabels(gid: Uint8Array, H: number, W: number, oh: number, ow: number, a: Affinity): Int32Array {
+  const xs = bilinearAxis(W, ow);
+  const ys = bilinearAxis(H, oh);
+  const out = new Int32Array(oh * ow);
+  for (let y = 0; y < oh; y++)
+    for (let x = 0; x < ow; x++) {
+      const w = [
+        [(1 - ys.w[y]) * (1 - xs.w[x]), ys.i0[y], xs.i0[x]],
+        [(1 - ys.w[y]) * xs.w[x], ys.i0[y], xs.i1[x]],
+        [ys.w[y] * (1 - xs.w[x]), ys.i1[y], xs.i0[x]],
+        [ys.w[y] * xs.w[x], ys.i1[y], xs.i1[x]],
+      ];
+      let best = 0;
+      const v = new Array(a.N).fill(0);
+      for (const [wt, r, c] of w) for (let n = 0; n < a.N; n++) v[n] += wt * a.final[gid[r * W + c] * a.N + n];
+      for (let n = 1; n < a.N; n++) if (v[n] > v[best]) best = n;
+      out[y * ow + x] = v[best] < a.threshold ? BACKGROUND : best;
+    }
+  return out;
+}
+
+describe('label map per group equals the per-pixel definition', () => {
+  it('on a random group map, up- and down-scaled', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const G = 4;
+    const N = 3;
+    const final = new Float32Array(G * N);
+    for (let i = 0; i < final.length; i++) final[i] = rnd();
+    const aff: Affinity = { final, G, N, threshold: 0.5, groupLabel: new Int32Array(G) };
+    for (let g = 0; g < G; g++) {
+      let b = 0;
+      for (let n = 1; n < N; n++) if (final[g * N + n] > final[g * N + b]) b = n;
+      aff.groupLabel[g] = final[g * N + b] < aff.threshold ? BACKGROUND : b;
+    }
+    const H = 9;
+    const W = 7;
+    const gid = new Uint8Array(H * W);
+    // blocky regions so both pure and mixed cells occur
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) gid[y * W + x] = rnd() < 0.2 ? Math.floor(rnd() * G) : (Math.floor(y / 3) + Math.floor(x / 4)) % G;
+    for (const [oh, ow] of [
+      [23, 17],
+      [5, 4],
+      [9, 7],
+    ]) {
+      const runs = labelRuns(gid, H, W, oh, ow, aff);
+      const expected = naiveLabels(gid, H, W, oh, ow, aff);
+      // expand runs (column-major) back to a row-major map
+      const got = new Int32Array(oh * ow);
+      let pos = 0;
+      for (let i = 0; i < runs.count; i++)
+        for (let k = 0; k < runs.lengths[i]; k++, pos++) got[(pos % oh) * ow + Math.floor(pos / oh)] = runs.labels[i];
+      expect(pos).toBe(oh * ow);
+      expect(Array.from(got)).toEqual(Array.from(expected));
+      // and the masks decode to the same pixels
+      const masks = classMasks(runs, aff, [{ id: 1 }, { id: 2 }, { id: 3 }], oh, ow);
+      for (const m of masks) {
+        const bin = decodeRle(m.rle);
+        const n = m.categoryId - 1;
+        for (let i = 0; i < oh * ow; i++) expect(bin.data[i] ? 1 : 0).toBe(expected[i] === n ? 1 : 0);
+        expect(m.area).toBe(expected.filter((l) => l === n).length);
+      }
+    }
+  });
+});
+
+describe('attn_map at patch resolution', () => {
+  it('is upsampled bilinearly (align_corners = false) before the argmax', () => {
+    // 1×2 patch grid, G = 2: left patch group 0, right patch group 1 → 1×4 input: 0 0 1 1
+    const attn = new Float32Array([0.9, 0.1, 0.2, 0.8]);
+    expect(Array.from(groupMap(attn, 1, 2, 2, 1, 4))).toEqual([0, 0, 1, 1]);
+    // same size: plain argmax
+    expect(Array.from(groupMap(attn, 1, 2, 2, 1, 2))).toEqual([0, 1]);
+  });
+});

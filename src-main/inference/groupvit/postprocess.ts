@@ -1,0 +1,332 @@
+/**
+ * GroupViT postprocessing (MODELS.md): group–class affinity with top-k masking and the
+ * background rule, then the label map at the original size computed per group.
+ *
+ * The (N+1)-channel map is [bg = threshold, Final[g(p)]]; resizing it bilinearly and taking the
+ * argmax only needs work where the four source pixels of an output pixel belong to different
+ * groups: everywhere else the answer is the group's label. So the output is produced as
+ * column-major runs (the RLE order) from the input-resolution group map, one input row at a
+ * time, and per-pixel blending happens only at group boundaries. Ties go to the class (the
+ * rule is "background where max < threshold").
+ */
+import type { Bbox, ClassMask } from '../../shared/contract';
+import { connectedComponents, countsToString, decodeRle, encodeMask, rleArea, rleBbox } from '../../masks';
+
+export const BACKGROUND = -1;
+
+export interface Affinity {
+  /** [G, N] row-major. */
+  final: Float32Array;
+  G: number;
+  N: number;
+  threshold: number;
+  /** Label per group: class index or BACKGROUND. */
+  groupLabel: Int32Array;
+}
+
+const l2 = (v: Float32Array, off: number, n: number) => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += v[off + i] * v[off + i];
+  return Math.sqrt(s) || 1;
+};
+
+/** L2-normalises each row of a [rows, D] matrix in place. */
+export function normaliseRows(m: Float32Array, rows: number, D: number): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const n = l2(m, r * D, D);
+    for (let i = 0; i < D; i++) m[r * D + i] /= n;
+  }
+  return m;
+}
+
+function softmaxInPlace(v: Float64Array, off: number, n: number, mask?: Uint8Array): void {
+  let mx = -Infinity;
+  for (let i = 0; i < n; i++) if ((!mask || mask[i]) && v[off + i] > mx) mx = v[off + i];
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const e = !mask || mask[i] ? Math.exp(v[off + i] - mx) : 0;
+    v[off + i] = e;
+    s += e;
+  }
+  for (let i = 0; i < n; i++) v[off + i] /= s;
+}
+
+/**
+ * grouped [G,D], text [N,D], avg [D], all L2-normalised. Returns Final = Q ⊙ P and the label
+ * of each group under the background rule.
+ */
+export function groupAffinity(grouped: Float32Array, text: Float32Array, avg: Float32Array, G: number, N: number, D: number, logitScale: number): Affinity {
+  const scale = Math.min(Math.exp(logitScale), 100);
+  const A = new Float64Array(G * N);
+  for (let g = 0; g < G; g++)
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += grouped[g * D + d] * text[n * D + d];
+      A[g * N + n] = s * scale;
+    }
+  const P = Float64Array.from(A);
+  for (let g = 0; g < G; g++) softmaxInPlace(P, g * N, N);
+  // top-k classes by softmax(avg · textᵀ · scale) (softmax is monotonic: rank the logits)
+  const avgLogits = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += avg[d] * text[n * D + d];
+    avgLogits[n] = s * scale;
+  }
+  const k = Math.min(5, N);
+  const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => avgLogits[b] - avgLogits[a] || a - b);
+  const keep = new Uint8Array(N);
+  for (let i = 0; i < k; i++) keep[order[i]] = 1;
+  const Q = Float64Array.from(A);
+  for (let g = 0; g < G; g++) softmaxInPlace(Q, g * N, N, keep);
+  const final = new Float32Array(G * N);
+  let globalMax = -Infinity;
+  for (let i = 0; i < G * N; i++) {
+    final[i] = Q[i] * P[i];
+    if (final[i] > globalMax) globalMax = final[i];
+  }
+  const threshold = Math.min(0.95, globalMax);
+  const groupLabel = new Int32Array(G);
+  for (let g = 0; g < G; g++) {
+    let best = 0;
+    for (let n = 1; n < N; n++) if (final[g * N + n] > final[g * N + best]) best = n;
+    groupLabel[g] = final[g * N + best] < threshold ? BACKGROUND : best;
+  }
+  return { final, G, N, threshold, groupLabel };
+}
+
+/**
+ * Group of each pixel of the model's input (H×W): argmax over G of attn [H',W',G]. When the
+ * map is at patch resolution it is first upsampled bilinearly (align_corners = false) to H×W.
+ */
+export function groupMap(attn: Float32Array, Hp: number, Wp: number, G: number, H: number, W: number): Uint8Array {
+  const out = new Uint8Array(H * W);
+  if (Hp === H && Wp === W) {
+    const n = H * W;
+    for (let p = 0, o = 0; p < n; p++, o += G) {
+      let best = 0;
+      let bv = attn[o];
+      for (let g = 1; g < G; g++) {
+        const v = attn[o + g];
+        if (v > bv) {
+          bv = v;
+          best = g;
+        }
+      }
+      out[p] = best;
+    }
+    return out;
+  }
+  const xs = bilinearAxis(Wp, W);
+  const ys = bilinearAxis(Hp, H);
+  const acc = new Float32Array(G);
+  for (let y = 0; y < H; y++) {
+    const y0 = ys.i0[y];
+    const y1 = ys.i1[y];
+    const wy = ys.w[y];
+    for (let x = 0; x < W; x++) {
+      const x0 = xs.i0[x];
+      const x1 = xs.i1[x];
+      const wx = xs.w[x];
+      const a = (y0 * Wp + x0) * G;
+      const b = (y0 * Wp + x1) * G;
+      const c = (y1 * Wp + x0) * G;
+      const d = (y1 * Wp + x1) * G;
+      let best = 0;
+      let bv = -Infinity;
+      for (let g = 0; g < G; g++) {
+        acc[g] = (1 - wy) * ((1 - wx) * attn[a + g] + wx * attn[b + g]) + wy * ((1 - wx) * attn[c + g] + wx * attn[d + g]);
+        if (acc[g] > bv) {
+          bv = acc[g];
+          best = g;
+        }
+      }
+      out[y * W + x] = best;
+    }
+  }
+  return out;
+}
+
+/** Source indices and weight for resizing `inSize` → `outSize` bilinearly, align_corners = false. */
+export function bilinearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const w = new Float32Array(outSize);
+  const s = inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    let src = (o + 0.5) * s - 0.5;
+    if (src < 0) src = 0;
+    let a = Math.floor(src);
+    if (a > inSize - 1) a = inSize - 1;
+    i0[o] = a;
+    i1[o] = Math.min(a + 1, inSize - 1);
+    w[o] = src - a;
+  }
+  return { i0, i1, w };
+}
+
+/**
+ * Label runs of the original-size label map in column-major order (COCO RLE order):
+ * parallel arrays of label (BACKGROUND or class) and run length.
+ */
+export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, outW: number, aff: Affinity): { labels: Int32Array; lengths: Int32Array; count: number } {
+  const { groupLabel, final, N, threshold } = aff;
+  const xs = bilinearAxis(W, outW);
+  const ys = bilinearAxis(H, outH);
+  // Output rows per source row y0: [rowStart[y0], rowStart[y0 + 1]).
+  const rowStart = new Int32Array(H + 1);
+  {
+    let y0 = 0;
+    for (let y = 0; y < outH; y++) {
+      while (y0 < ys.i0[y]) rowStart[++y0] = y;
+    }
+    while (y0 < H) rowStart[++y0] = outH;
+  }
+  let cap = 1024;
+  let labels = new Int32Array(cap);
+  let lengths = new Int32Array(cap);
+  let count = 0;
+  let lastLabel = -2;
+  const push = (label: number, n: number) => {
+    if (label === lastLabel) {
+      lengths[count - 1] += n;
+      return;
+    }
+    if (count === cap) {
+      cap *= 2;
+      const l2 = new Int32Array(cap);
+      l2.set(labels);
+      labels = l2;
+      const n2 = new Int32Array(cap);
+      n2.set(lengths);
+      lengths = n2;
+    }
+    labels[count] = label;
+    lengths[count++] = n;
+    lastLabel = label;
+  };
+  const mix = new Float64Array(N);
+  const blend = (y: number, x0: number, x1: number, wx: number, r0: number, r1: number): number => {
+    const wy = ys.w[y];
+    const g00 = gid[r0 * W + x0];
+    const g01 = gid[r0 * W + x1];
+    const g10 = gid[r1 * W + x0];
+    const g11 = gid[r1 * W + x1];
+    const w00 = (1 - wy) * (1 - wx);
+    const w01 = (1 - wy) * wx;
+    const w10 = wy * (1 - wx);
+    const w11 = wy * wx;
+    let best = 0;
+    for (let n = 0; n < N; n++) {
+      mix[n] = w00 * final[g00 * N + n] + w01 * final[g01 * N + n] + w10 * final[g10 * N + n] + w11 * final[g11 * N + n];
+      if (mix[n] > mix[best]) best = n;
+    }
+    // The background channel is the constant threshold everywhere, so its blend is the threshold.
+    return mix[best] < threshold ? BACKGROUND : best;
+  };
+  // Per source column pair (x0, x0 + 1): the source rows as segments that are either pure
+  // (all four corners of every cell in the segment in one group → that group's label) or
+  // mixed (blended per output pixel). Output columns sharing x0 reuse the segments.
+  const MIXED = -2;
+  const segOff = new Int32Array(W + 1);
+  let segCap = W * 4;
+  let segStart = new Int32Array(segCap);
+  let segLabel = new Int32Array(segCap);
+  let nSeg = 0;
+  for (let x0 = 0; x0 < W; x0++) {
+    segOff[x0] = nSeg;
+    const x1 = x0 + 1 < W ? x0 + 1 : x0;
+    let prev = -3;
+    for (let r = 0; r < H; r++) {
+      const r1 = r + 1 < H ? r + 1 : r;
+      const g = gid[r * W + x0];
+      const lab = g === gid[r * W + x1] && g === gid[r1 * W + x0] && g === gid[r1 * W + x1] ? groupLabel[g] : MIXED;
+      if (lab !== prev || lab === MIXED) {
+        if (nSeg === segCap) {
+          segCap *= 2;
+          const a = new Int32Array(segCap);
+          a.set(segStart);
+          segStart = a;
+          const b = new Int32Array(segCap);
+          b.set(segLabel);
+          segLabel = b;
+        }
+        segStart[nSeg] = r;
+        segLabel[nSeg++] = lab;
+        prev = lab;
+      }
+    }
+  }
+  segOff[W] = nSeg;
+  for (let x = 0; x < outW; x++) {
+    const x0 = xs.i0[x];
+    const x1 = xs.i1[x];
+    const wx = xs.w[x];
+    const end = segOff[x0 + 1];
+    for (let k = segOff[x0]; k < end; k++) {
+      const r = segStart[k];
+      const rEnd = k + 1 < end ? segStart[k + 1] : H;
+      const lab = segLabel[k];
+      if (lab !== MIXED) {
+        const n = rowStart[rEnd] - rowStart[r];
+        if (n > 0) push(lab, n);
+      } else {
+        const r1 = r + 1 < H ? r + 1 : r;
+        for (let y = rowStart[r]; y < rowStart[r + 1]; y++) push(blend(y, x0, x1, wx, r, r1), 1);
+      }
+    }
+  }
+  return { labels, lengths, count };
+}
+
+/** COCO counts (column-major, starting with zeros) of one class from label runs. */
+export function classCounts(runs: { labels: Int32Array; lengths: Int32Array; count: number }, cls: number): Uint32Array | null {
+  const out: number[] = [];
+  let cur = 0;
+  let acc = 0;
+  let any = false;
+  for (let i = 0; i < runs.count; i++) {
+    const v = runs.labels[i] === cls ? 1 : 0;
+    if (v) any = true;
+    if (v === cur) acc += runs.lengths[i];
+    else {
+      out.push(acc);
+      acc = runs.lengths[i];
+      cur = v;
+    }
+  }
+  out.push(acc);
+  return any ? Uint32Array.from(out) : null;
+}
+
+export interface MaskCategory {
+  id: number;
+}
+
+/** One ClassMask per class present (or per connected component when `instances`). */
+export function classMasks(
+  runs: { labels: Int32Array; lengths: Int32Array; count: number },
+  aff: Affinity,
+  categories: MaskCategory[],
+  outH: number,
+  outW: number,
+  instances = false,
+): ClassMask[] {
+  const out: ClassMask[] = [];
+  for (let n = 0; n < aff.N; n++) {
+    const counts = classCounts(runs, n);
+    if (!counts) continue;
+    let score = 0;
+    for (let g = 0; g < aff.G; g++) if (aff.groupLabel[g] === n || aff.final[g * aff.N + n] >= aff.threshold) score = Math.max(score, aff.final[g * aff.N + n]);
+    const rle = { size: [outH, outW] as [number, number], counts: countsToString(counts) };
+    if (!instances) {
+      out.push({ categoryId: categories[n].id, rle, area: rleArea(counts), bbox: rleBbox(counts, outH, outW) as Bbox, score });
+      continue;
+    }
+    for (const comp of connectedComponents(decodeRle(rle), 8)) {
+      const r = encodeMask(comp);
+      out.push({ categoryId: categories[n].id, rle: r, area: rleArea(r), bbox: rleBbox(r) as Bbox, score });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,245 @@
+/**
+ * Image pipeline on sharp: decode → EXIF auto-orient → sRGB, 3 channels (alpha dropped, grey
+ * expanded, CMYK converted) → resize per model → Float32Array NCHW, normalised with ImageNet
+ * statistics in the channel order the model wants, zero-padded where the model wants it.
+ *
+ * Resampling (documented choice, MODELS.md asks for PIL/torch behaviour sharp does not have):
+ *  - GLIP "bilinear with antialiasing" → sharp kernel `linear`: libvips' triangle filter, whose
+ *    support widens with the shrink factor, i.e. PIL's antialiased BILINEAR.
+ *  - GroupViT "bilinear without antialias" → also `linear`: identical to plain bilinear when
+ *    upscaling (the usual case: short side → 448 from smaller images) and the closest sharp
+ *    kernel when downscaling, where it averages a wider footprint than torch's bilinear.
+ * Decoding, orientation, colour conversion and resizing are all sharp's work; the only JS
+ * loop is the single pass uint8 HWC → float CHW through per-channel lookup tables.
+ */
+import { existsSync } from 'node:fs';
+import sharp, { type Metadata } from 'sharp';
+import { LwError } from '../../shared/errors';
+
+/** Largest image accepted, in pixels (width × height after decoding): 100 megapixels. */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
+export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
+
+export type ImageSource = string | Buffer;
+
+export interface PreparedImage {
+  /** NCHW float32, dims [1,3,tensorHeight,tensorWidth]. */
+  data: Float32Array;
+  dims: [1, 3, number, number];
+  /** Size after EXIF orientation (the image the user sees; output coordinates refer to it). */
+  origWidth: number;
+  origHeight: number;
+  /** Size after resizing, before padding. */
+  ppWidth: number;
+  ppHeight: number;
+  /** Set once a run has used (and recycled) the tensor: a prepared image is single-use. */
+  consumed?: boolean;
+}
+
+/**
+ * Recycled input tensors. A fresh 14 MB Float32Array costs more in page faults than the
+ * normalisation itself, so tensors go back here once the model has read them.
+ */
+const freeTensors: Float32Array[] = [];
+const MAX_FREE_TENSORS = 3;
+
+function takeTensor(length: number): { data: Float32Array; fresh: boolean } {
+  const i = freeTensors.findIndex((b) => b.length === length);
+  if (i >= 0) return { data: freeTensors.splice(i, 1)[0], fresh: false };
+  return { data: new Float32Array(length), fresh: true };
+}
+
+/** Hands a prepared image's tensor back for reuse; the prepared image cannot be run again. */
+export function recyclePrepared(p: PreparedImage): void {
+  if (p.consumed) return;
+  p.consumed = true;
+  if (freeTensors.length >= MAX_FREE_TENSORS) freeTensors.shift();
+  freeTensors.push(p.data);
+  p.data = new Float32Array(0);
+}
+
+/** Throws when a prepared image has already been run. */
+export function checkNotConsumed(p: PreparedImage): void {
+  if (p.consumed) throw new LwError('INVALID_ARGUMENT', 'This prepared image has already been run', 'Call prepare() again: a prepared image is single-use.');
+}
+
+export interface ResizePlan {
+  width: number;
+  height: number;
+  /** Pad bottom/right to these sizes (≥ width/height). */
+  padWidth: number;
+  padHeight: number;
+  channelOrder: 'rgb' | 'bgr';
+}
+
+const describeSource = (src: ImageSource) => (typeof src === 'string' ? src : 'image buffer');
+
+export interface ImageProbe {
+  /** Oriented size. */
+  width: number;
+  height: number;
+  /** What the decode pipeline has to do beyond decode + resize (skipped when not needed: each is a pass). */
+  needsOrient: boolean;
+  needsColour: boolean;
+  hasAlpha: boolean;
+}
+
+/** Oriented size without decoding pixels; refuses oversized images before any allocation. */
+export async function probeImage(src: ImageSource): Promise<ImageProbe> {
+  if (typeof src === 'string' && !existsSync(src))
+    throw new LwError('IMAGE_UNREADABLE', `${src}: no such image file`, 'Check the path.');
+  let meta: Metadata;
+  try {
+    meta = await sharp(src, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw unreadable(src, e);
+  }
+  if (!meta.width || !meta.height) throw new LwError('IMAGE_UNREADABLE', `${describeSource(src)}: no image size in the file`);
+  const orientation = meta.orientation ?? 1;
+  const swap = orientation >= 5;
+  const width = swap ? meta.height : meta.width;
+  const height = swap ? meta.width : meta.height;
+  checkPixels(src, width, height);
+  const channels = meta.channels ?? 3;
+  return {
+    width,
+    height,
+    needsOrient: orientation > 1,
+    // 8-bit sRGB needs no conversion (sharp applies an embedded ICC profile itself); grey, CMYK, 16-bit, Lab… do.
+    needsColour: meta.space !== 'srgb' || (channels !== 3 && channels !== 4) || meta.depth !== 'uchar',
+    hasAlpha: meta.hasAlpha === true,
+  };
+}
+
+function checkPixels(src: ImageSource, width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS)
+    throw new LwError(
+      'IMAGE_TOO_LARGE',
+      `${describeSource(src)} is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP`,
+      'Downscale or tile the image before pre-labelling it.',
+    );
+}
+
+function unreadable(src: ImageSource, e: unknown): LwError {
+  const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new LwError('IMAGE_UNREADABLE', `${describeSource(src)} could not be decoded: ${reason}`, 'Check that the file is a JPEG, PNG, WebP, TIFF, GIF or AVIF image.', { cause: e });
+}
+
+/** Decodes, orients and resizes to packed RGB uint8 (sharp does all of it). */
+export async function decodeResized(src: ImageSource, width: number, height: number, probe?: ImageProbe): Promise<Buffer> {
+  try {
+    let img = sharp(src, { limitInputPixels: MAX_IMAGE_PIXELS });
+    if (!probe || probe.needsOrient) img = img.autoOrient();
+    if (!probe || probe.needsColour) img = img.toColourspace('srgb');
+    if (!probe || probe.hasAlpha) img = img.removeAlpha();
+    const { data, info } = await img.resize(width, height, { fit: 'fill', kernel: 'linear' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels === 3) return data;
+    return toRgb(data, info.channels, width * height);
+  } catch (e) {
+    if (e instanceof LwError) throw e;
+    throw unreadable(src, e);
+  }
+}
+
+function toRgb(data: Buffer, channels: number, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n * 3);
+  for (let i = 0; i < n; i++) {
+    const s = i * channels;
+    const g = data[s];
+    out[3 * i] = g;
+    out[3 * i + 1] = channels >= 3 ? data[s + 1] : g;
+    out[3 * i + 2] = channels >= 3 ? data[s + 2] : g;
+  }
+  return out;
+}
+
+/** Per-channel lookup tables uint8 → normalised float, in source RGB order. */
+const LUTS: Float32Array[] = [0, 1, 2].map((c) => {
+  const t = new Float32Array(256);
+  for (let v = 0; v < 256; v++) t[v] = (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+  return t;
+});
+
+/** One pass HWC uint8 RGB → CHW float32 normalised, channel order as asked, zero-padded. */
+export function normalizeToChw(rgb: Uint8Array, width: number, height: number, plan: ResizePlan): Float32Array {
+  const W = plan.padWidth;
+  const H = plan.padHeight;
+  const plane = W * H;
+  const { data: out, fresh } = takeTensor(3 * plane);
+  if (!fresh && (W !== width || H !== height))
+    for (let c = 0; c < 3; c++) {
+      const base = c * plane;
+      if (W !== width) for (let y = 0; y < height; y++) out.fill(0, base + y * W + width, base + (y + 1) * W);
+      out.fill(0, base + height * W, base + plane);
+    }
+  const order = plan.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const o0 = out.subarray(0, plane);
+  const o1 = out.subarray(plane, 2 * plane);
+  const o2 = out.subarray(2 * plane, 3 * plane);
+  const l0 = LUTS[order[0]];
+  const l1 = LUTS[order[1]];
+  const l2 = LUTS[order[2]];
+  const s0 = order[0];
+  const s1 = order[1];
+  const s2 = order[2];
+  for (let y = 0; y < height; y++) {
+    let i = y * width * 3;
+    let o = y * W;
+    const end = o + width;
+    for (; o < end; o++, i += 3) {
+      o0[o] = l0[rgb[i + s0]];
+      o1[o] = l1[rgb[i + s1]];
+      o2[o] = l2[rgb[i + s2]];
+    }
+  }
+  return out;
+}
+
+export async function prepareImage(src: ImageSource, plan: (w: number, h: number) => ResizePlan): Promise<PreparedImage> {
+  const probe = await probeImage(src);
+  const { width: origWidth, height: origHeight } = probe;
+  const p = plan(origWidth, origHeight);
+  checkPixels(src, p.padWidth, p.padHeight);
+  const rgb = await decodeResized(src, p.width, p.height, probe);
+  const data = normalizeToChw(rgb, p.width, p.height, p);
+  return { data, dims: [1, 3, p.padHeight, p.padWidth], origWidth, origHeight, ppWidth: p.width, ppHeight: p.height };
+}
+
+/**
+ * GLIP: short side 800 (maskrcnn-benchmark's `int(800 · long / short)` for the long side),
+ * BGR, padded to multiples of 32 — or to the graph's fixed input size when it has one.
+ */
+export function glipPlan(fixed?: { width: number; height: number }): (w: number, h: number) => ResizePlan {
+  return (w, h) => {
+    const size = 800;
+    let width: number;
+    let height: number;
+    if (w <= h) {
+      width = size;
+      height = Math.floor((size * h) / w);
+    } else {
+      height = size;
+      width = Math.floor((size * w) / h);
+    }
+    if (fixed) {
+      if (width > fixed.width || height > fixed.height) {
+        // The graph cannot take the 800-short-side image: shrink to fit, keeping the aspect ratio.
+        const s = Math.min(fixed.width / width, fixed.height / height);
+        width = Math.max(1, Math.floor(width * s));
+        height = Math.max(1, Math.floor(height * s));
+      }
+      return { width, height, padWidth: fixed.width, padHeight: fixed.height, channelOrder: 'bgr' };
+    }
+    return { width, height, padWidth: Math.ceil(width / 32) * 32, padHeight: Math.ceil(height / 32) * 32, channelOrder: 'bgr' };
+  };
+}
+
+/** GroupViT: scale min(2048/long, 448/short), each side int(x·s + 0.5), RGB, no padding. */
+export function groupvitPlan(w: number, h: number): ResizePlan {
+  const s = Math.min(2048 / Math.max(w, h), 448 / Math.min(w, h));
+  const width = Math.max(1, Math.floor(w * s + 0.5));
+  const height = Math.max(1, Math.floor(h * s + 0.5));
+  return { width, height, padWidth: width, padHeight: height, channelOrder: 'rgb' };
+}

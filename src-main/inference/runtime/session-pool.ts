@@ -1,0 +1,163 @@
+/**
+ * Session pool over onnxruntime-node. Sessions are created per pack (all graphs of a pack on
+ * the same execution provider), checked against the graph contract, cached, and released on
+ * demand. Each pack reports the EP its sessions actually use and, when CUDA was wanted and
+ * failed, why.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import ort from 'onnxruntime-node';
+import type { ExecutionProvider, PackKind } from '../../shared/contract';
+import { LwError } from '../../shared/errors';
+import { checkGraph, GRAPH_CONTRACT } from './contract';
+import { cudaPrecheck, defaultIntraOpThreads, planExecutionProviders } from './ep';
+
+export interface GraphFile {
+  role: string;
+  path: string;
+  /** From the manifest: a size mismatch is reported as truncation before ORT sees the file. */
+  bytes?: number;
+}
+
+export interface LoadedGraph {
+  role: string;
+  file: string;
+  session: ort.InferenceSession;
+  /** Input / output names in contract order. */
+  inputs: string[];
+  outputs: string[];
+  inputShapes: (readonly (number | string)[])[];
+}
+
+export interface EpReport {
+  ep: ExecutionProvider;
+  /** Why CUDA was not used, when it was wanted. */
+  cudaUnavailable?: string;
+  forced: boolean;
+}
+
+export interface LoadedPack {
+  key: string;
+  kind: PackKind;
+  graphs: Record<string, LoadedGraph>;
+  epReport: EpReport;
+}
+
+export class SessionPool {
+  private readonly packs = new Map<string, Promise<LoadedPack>>();
+  constructor(private readonly opts: { intraOpThreads?: number } = {}) {}
+
+  /** Loads (or returns the cached) sessions of one pack. `key` identifies the pack (its folder). */
+  load(key: string, kind: PackKind, files: GraphFile[]): Promise<LoadedPack> {
+    let p = this.packs.get(key);
+    if (!p) {
+      p = this.create(key, kind, files);
+      this.packs.set(key, p);
+      p.catch(() => this.packs.delete(key));
+    }
+    return p;
+  }
+
+  has(key: string): boolean {
+    return this.packs.has(key);
+  }
+
+  async release(key: string): Promise<void> {
+    const p = this.packs.get(key);
+    this.packs.delete(key);
+    if (!p) return;
+    const pack = await p.catch(() => null);
+    if (pack) await Promise.all(Object.values(pack.graphs).map((g) => g.session.release().catch(() => undefined)));
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.packs.keys()].map((k) => this.release(k)));
+  }
+
+  private async create(key: string, kind: PackKind, files: GraphFile[]): Promise<LoadedPack> {
+    const contract = GRAPH_CONTRACT[kind];
+    for (const f of files) {
+      if (!contract[f.role]) throw new LwError('MODEL_PACK_INVALID', `${f.path}: role '${f.role}' is not a ${kind} graph`);
+      await checkFile(f);
+    }
+    const plan = planExecutionProviders();
+    let cudaUnavailable: string | undefined;
+    const errors: string[] = [];
+    for (const ep of plan.order) {
+      if (ep === 'cuda') {
+        const pre = cudaPrecheck();
+        if (pre) {
+          cudaUnavailable = pre;
+          if (plan.forced) throw new LwError('MODEL_LOAD_FAILED', `CUDA was requested (LABELWRIGHT_EP=cuda) but is unavailable: ${pre}`, 'Unset LABELWRIGHT_EP to fall back to the CPU.');
+          continue;
+        }
+      }
+      const graphs: Record<string, LoadedGraph> = {};
+      try {
+        for (const f of files) graphs[f.role] = await this.createGraph(f, ep, contract[f.role]);
+      } catch (e) {
+        await Promise.all(Object.values(graphs).map((g) => g.session.release().catch(() => undefined)));
+        // Contract mismatches and unreadable files are the same on every EP: report them now.
+        if (e instanceof LwError) throw e;
+        const msg = e instanceof Error ? e.message : String(e);
+        if (ep === 'cuda') cudaUnavailable = `CUDA session creation failed: ${firstLine(msg)}`;
+        errors.push(`${ep}: ${firstLine(msg)}`);
+        if (plan.forced) throw new LwError('MODEL_LOAD_FAILED', `Execution provider ${ep} (forced by LABELWRIGHT_EP) failed: ${firstLine(msg)}`, 'Unset LABELWRIGHT_EP to let Labelwright choose.');
+        continue;
+      }
+      return { key, kind, graphs, epReport: { ep, cudaUnavailable, forced: plan.forced !== null } };
+    }
+    throw new LwError('MODEL_LOAD_FAILED', `No execution provider could load the pack at ${key}: ${errors.join('; ')}`);
+  }
+
+  private async createGraph(f: GraphFile, ep: ExecutionProvider, spec: (typeof GRAPH_CONTRACT)[PackKind][string]): Promise<LoadedGraph> {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(f.path, {
+        executionProviders: [ep],
+        intraOpNumThreads: this.opts.intraOpThreads ?? defaultIntraOpThreads(),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/protobuf|parse|invalid model|model format|ModelProto|Failed to load model|No graph/i.test(msg))
+        throw new LwError(
+          'MODEL_LOAD_FAILED',
+          `${f.path} (${f.role}) is not a valid ONNX model (truncated or not ONNX): ${firstLine(msg)}`,
+          'Re-download the pack or re-import the file.',
+          { cause: e },
+        );
+      if (ep === 'cpu') throw new LwError('MODEL_LOAD_FAILED', `${f.path} (${f.role}) could not be loaded: ${firstLine(msg)}`, undefined, { cause: e });
+      throw e;
+    }
+    try {
+      const names = checkGraph(basename(f.path), spec, session.inputMetadata, session.outputMetadata);
+      const inputShapes = names.inputs.map((n) => {
+        const m = session.inputMetadata.find((x) => x.name === n);
+        return m && m.isTensor ? m.shape : [];
+      });
+      return { role: f.role, file: f.path, session, inputs: names.inputs, outputs: names.outputs, inputShapes };
+    } catch (e) {
+      await session.release().catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+async function checkFile(f: GraphFile): Promise<void> {
+  const s = await stat(f.path).catch(() => null);
+  if (!s || !s.isFile())
+    throw new LwError('MODEL_PACK_MISSING', `The ${f.role} graph ${f.path} is missing`, 'Download the pack again (labelwright models download <id>) or re-import it.');
+  if (f.bytes !== undefined && s.size !== f.bytes)
+    throw new LwError(
+      'MODEL_LOAD_FAILED',
+      `${f.path} (${f.role}) is ${s.size} bytes but the manifest says ${f.bytes}: the file is truncated or replaced`,
+      'Re-download the pack (labelwright models download <id>).',
+    );
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i < 0 ? s : s.slice(0, i);
+}

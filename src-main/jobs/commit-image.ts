@@ -1,0 +1,132 @@
+import type { ProjectDb } from '../db/project-db';
+import type { PredictionResult } from '../inference/types';
+import { rleArea, rleBbox, rleCrop } from '../masks';
+import type { JobParams } from './job-params';
+
+export interface ImageOutcome {
+  state: 'done' | 'skipped';
+  reason?: string;
+  predictions: number;
+  annotations: number;
+}
+
+interface NewPrediction {
+  runId: number;
+  categoryId: number;
+  bbox: [number, number, number, number];
+  rle: string | null;
+  area: number;
+  score: number;
+  phrase: string;
+  kind: 'box' | 'mask';
+}
+
+/**
+ * Writes one image's model output and its item state in ONE transaction, so a crash
+ * loses at most the image in flight and a resumed job never duplicates rows.
+ *
+ * Predictions are always recorded (they are the immutable record of what the model said).
+ * They become annotations only when no person has touched the image, or when the job
+ * says `overwriteHuman`; then the previous working annotations are archived, not deleted.
+ */
+export function commitImage(
+  pdb: ProjectDb,
+  jobId: number,
+  params: JobParams,
+  image: { imageId: number; width: number; height: number },
+  results: PredictionResult[],
+): ImageOutcome {
+  const preds = collectPredictions(params, image, results);
+  return pdb.tx(() => {
+    const db = pdb.db;
+    const now = Date.now();
+    const insertPrediction = db.prepare(
+      `INSERT INTO predictions (run_id, image_id, category_id, x, y, w, h, rle, area, score, phrase, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ids = preds.map((p) =>
+      Number(insertPrediction.run(p.runId, image.imageId, p.categoryId, ...p.bbox, p.rle, p.area, p.score, p.phrase, now).lastInsertRowid),
+    );
+
+    const touched = (db.prepare(`SELECT human_touched_at FROM images WHERE id = ?`).get(image.imageId) as { human_touched_at: number | null }).human_touched_at;
+    let outcome: ImageOutcome;
+    if (touched !== null && !params.overwriteHuman) {
+      outcome = { state: 'skipped', reason: 'edited by a person: predictions recorded but not applied (use --overwrite-human)', predictions: ids.length, annotations: 0 };
+    } else {
+      const replace = params.overwriteHuman ? `state IN ('pending','accepted','rejected')` : `state = 'pending'`;
+      db.prepare(`UPDATE annotations SET state = 'archived', updated_at = ? WHERE image_id = ? AND ${replace}`).run(now, image.imageId);
+      const insertAnnotation = db.prepare(
+        `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'model', 'pending', ?, ?, ?, ?)`,
+      );
+      const applied = toAnnotations(params, preds, ids, [image.height, image.width]);
+      for (const a of applied) insertAnnotation.run(image.imageId, a.categoryId, ...a.bbox, a.rle, a.area, a.predictionId, a.score, now, now);
+      db.prepare(`UPDATE images SET status = 'prelabeled', human_touched_at = NULL, updated_at = ? WHERE id = ?`).run(now, image.imageId);
+      outcome = { state: 'done', predictions: ids.length, annotations: applied.length };
+    }
+    db.prepare(`UPDATE job_items SET state = ?, error = ?, attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND image_id = ?`).run(
+      outcome.state,
+      outcome.reason ?? null,
+      now,
+      jobId,
+      image.imageId,
+    );
+    return outcome;
+  });
+}
+
+function collectPredictions(params: JobParams, image: { width: number; height: number }, results: PredictionResult[]): NewPrediction[] {
+  const out: NewPrediction[] = [];
+  results.forEach((r, k) => {
+    const runId = params.packs[k].runId;
+    if (r.width !== image.width || r.height !== image.height)
+      throw new Error(`model saw ${r.width}×${r.height} but the project records ${image.width}×${image.height}: the file changed since it was added`);
+    for (const d of r.detections)
+      out.push({ runId, categoryId: d.categoryId, bbox: [...d.bbox], rle: null, area: d.bbox[2] * d.bbox[3], score: d.score, phrase: d.phrase, kind: 'box' });
+    for (const m of r.masks) {
+      const name = params.categories.find((c) => c.id === m.categoryId)?.name ?? '';
+      out.push({ runId, categoryId: m.categoryId, bbox: [...m.bbox], rle: m.rle.counts, area: m.area, score: m.score, phrase: name, kind: 'mask' });
+    }
+  });
+  return out;
+}
+
+interface NewAnnotation {
+  categoryId: number;
+  bbox: [number, number, number, number];
+  rle: string | null;
+  area: number;
+  predictionId: number;
+  score: number;
+}
+
+/**
+ * Without fusion every prediction is an annotation (GLIP boxes as instances, GroupViT
+ * masks as class masks). With fusion each box of class c takes the class-c mask cut to the
+ * box, and its box and area are refined from that mask; the class masks stay recorded as
+ * predictions only.
+ */
+function toAnnotations(params: JobParams, preds: NewPrediction[], ids: number[], size: [number, number]): NewAnnotation[] {
+  const hasBoxes = preds.some((p) => p.kind === 'box');
+  const hasMasks = preds.some((p) => p.kind === 'mask');
+  const fuse = params.fuse && hasBoxes && hasMasks;
+  const masks = new Map<number, NewPrediction>();
+  if (fuse) for (const p of preds) if (p.kind === 'mask') masks.set(p.categoryId, p);
+  const out: NewAnnotation[] = [];
+  preds.forEach((p, i) => {
+    if (fuse && p.kind === 'mask') return;
+    let { bbox, rle, area } = p;
+    const classMask = fuse ? masks.get(p.categoryId) : undefined;
+    if (classMask?.rle) {
+      const cut = rleCrop({ size, counts: classMask.rle }, p.bbox);
+      const cutArea = rleArea(cut);
+      if (cutArea > 0) {
+        rle = cut.counts;
+        area = cutArea;
+        bbox = [...rleBbox(cut)];
+      }
+    }
+    out.push({ categoryId: p.categoryId, bbox, rle, area, predictionId: ids[i], score: p.score });
+  });
+  return out;
+}

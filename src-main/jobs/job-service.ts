@@ -1,0 +1,24 @@
+import type { JobInfo, JobProgress, JobStart } from '../shared/api';
+import type { ProjectDb } from '../db/project-db';
+
+/**
+ * Bulk pre-labeling jobs of one open project: the surface the RPC layer and the CLI bind
+ * to. LocalJobService implements it in this process, with inference in worker threads.
+ */
+export interface JobService {
+  /** Creates the job and its items, starts it in the background, and returns at once. */
+  start(req: JobStart): Promise<JobInfo>;
+  list(): JobInfo[];
+  pause(jobId: number): Promise<JobInfo>;
+  resume(jobId: number): Promise<JobInfo>;
+  /** Finishes the image in flight, keeps it, and stops. */
+  cancel(jobId: number): Promise<JobInfo>;
+  retry(jobId: number): Promise<JobInfo>;
+  /** Resolves when the job stops running (done, paused, cancelled or failed). */
+  whenSettled(jobId: number): Promise<JobInfo>;
+  onProgress(listener: (p: JobProgress) => void): () => void;
+  /** Stops running jobs cleanly (they stay resumable) and releases model sessions. */
+  close(): Promise<void>;
+}
+
+export type JobServiceFactory = (pdb: ProjectDb) => JobService;

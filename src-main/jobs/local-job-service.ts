@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { JobStart as JobStartSchema, type JobInfo, type JobProgress, type JobStart } from '../shared/api';
+import { LwError } from '../shared/errors';
+import type { ProjectDb } from '../db/project-db';
+import { findPack, packSha256 } from '../inference/packs/index';
+import { createWorkerEngine, type WorkerEngine } from '../inference/worker/client';
+import { listCategories } from '../services/categories';
+import type { JobService } from './job-service';
+import { createJob, findResumable, getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
+import { JobRunner } from './runner';
+import { selectImages } from './select-images';
+
+interface Active {
+  runner: JobRunner;
+  done: Promise<JobInfo>;
+  last: JobProgress | null;
+}
+
+export interface StartOptions {
+  /** Resume the unfinished job that the same request created, instead of starting anew (the CLI's behaviour). */
+  resumeSame?: boolean;
+  /** A glob over image paths, when the target is a subset by name. */
+  glob?: string;
+}
+
+/**
+ * Jobs of one open project, run in this process with inference in worker threads. Each
+ * job loads its own engines, so a pack that fails to load fails that job at once.
+ */
+export class LocalJobService implements JobService {
+  private readonly active = new Map<number, Active>();
+  private readonly listeners = new Set<(p: JobProgress) => void>();
+
+  constructor(private readonly pdb: ProjectDb) {}
+
+  async start(raw: JobStart, opts: StartOptions = {}): Promise<JobInfo> {
+    const req = JobStartSchema.parse(raw);
+    const categories = this.categoriesFor(req.categoryIds);
+    const packs = await Promise.all(
+      req.packs.map(async (id) => {
+        const pack = await findPack(id);
+        return { id: pack.manifest.id, kind: pack.manifest.kind, sha256: await packSha256(pack) };
+      }),
+    );
+    const targetText = opts.glob ?? (req.target.kind === 'images' ? `${req.target.imageIds.length} image(s)` : req.target.kind);
+    const signature = createHash('sha256')
+      .update(JSON.stringify({ packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText }))
+      .digest('hex');
+
+    if (opts.resumeSame) {
+      const existing = findResumable(this.pdb, signature);
+      if (existing !== null) return this.resume(existing);
+    }
+    const imageIds = selectImages(this.pdb, req.target, opts.glob);
+    const jobId = createJob(
+      this.pdb,
+      { packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText, signature },
+      imageIds,
+    );
+    return this.launch(jobId);
+  }
+
+  list(): JobInfo[] {
+    return listJobIds(this.pdb).map((id) => this.info(id));
+  }
+
+  info(jobId: number): JobInfo {
+    const job = getJob(this.pdb, jobId);
+    const live = this.active.get(jobId)?.last;
+    return toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined);
+  }
+
+  async pause(jobId: number): Promise<JobInfo> {
+    return this.stop(jobId, 'pause');
+  }
+
+  async cancel(jobId: number): Promise<JobInfo> {
+    return this.stop(jobId, 'cancel');
+  }
+
+  async resume(jobId: number): Promise<JobInfo> {
+    const job = getJob(this.pdb, jobId);
+    if (this.active.has(jobId)) return this.info(jobId);
+    if (job.state === 'done' && itemCounts(this.pdb, jobId).pending === 0) return this.info(jobId);
+    requeueInterrupted(this.pdb, jobId);
+    return this.launch(jobId);
+  }
+
+  async retry(jobId: number): Promise<JobInfo> {
+    getJob(this.pdb, jobId);
+    if (this.active.has(jobId)) throw new LwError('CONFLICT', `Job ${jobId} is running`, 'Pause it first, or wait for it to finish.');
+    requeueInterrupted(this.pdb, jobId);
+    requeueFailed(this.pdb, jobId);
+    return this.launch(jobId);
+  }
+
+  /** Failed items with their reasons, in path order. */
+  failures(jobId: number): { path: string; error: string }[] {
+    return this.pdb.db
+      .prepare(
+        `SELECT i.path, j.error FROM job_items j JOIN images i ON i.id = j.image_id WHERE j.job_id = ? AND j.state = 'failed' ORDER BY i.path`,
+      )
+      .all(jobId) as { path: string; error: string }[];
+  }
+
+  /** Resolves when the job stops running (done, paused, cancelled or failed). */
+  whenSettled(jobId: number): Promise<JobInfo> {
+    return this.active.get(jobId)?.done ?? Promise.resolve(this.info(jobId));
+  }
+
+  onProgress(listener: (p: JobProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.stop(id, 'pause')));
+  }
+
+  private async stop(jobId: number, kind: 'pause' | 'cancel'): Promise<JobInfo> {
+    const a = this.active.get(jobId);
+    if (!a) {
+      const job = getJob(this.pdb, jobId);
+      if (kind === 'cancel' && job.state !== 'done') setJobState(this.pdb, jobId, 'cancelled');
+      return this.info(jobId);
+    }
+    a.runner.requestStop(kind);
+    return a.done;
+  }
+
+  private categoriesFor(ids: number[] | undefined) {
+    const all = listCategories(this.pdb);
+    const chosen = ids ? ids.map((id) => all.find((c) => c.id === id) ?? missingCategory(id)) : all;
+    if (!chosen.length) throw new LwError('INVALID_ARGUMENT', 'No categories to prompt the models with', 'Add categories first, e.g. `labelwright categories <project> add person,car`.');
+    return chosen.map((c) => ({ id: c.id, name: c.name, prompt: c.prompt, threshold: c.threshold }));
+  }
+
+  private async launch(jobId: number): Promise<JobInfo> {
+    const job = getJob(this.pdb, jobId);
+    let engines: WorkerEngine[];
+    try {
+      engines = [];
+      for (const p of job.params.packs) engines.push(await createWorkerEngine({ pack: p.id }));
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      setJobState(this.pdb, jobId, 'failed', `model pack failed to load: ${msg}`);
+      throw e instanceof LwError ? e : new LwError('MODEL_LOAD_FAILED', msg);
+    }
+    const entry: Active = { runner: null as unknown as JobRunner, done: null as unknown as Promise<JobInfo>, last: null };
+    entry.runner = new JobRunner(this.pdb, jobId, engines, (p) => {
+      entry.last = p;
+      for (const l of this.listeners) l(p);
+    });
+    entry.done = entry.runner
+      .run()
+      .catch((e: unknown) => {
+        setJobState(this.pdb, jobId, 'failed', e instanceof Error ? e.message : String(e));
+      })
+      .then(async () => {
+        await Promise.all(engines.map((e) => e.close()));
+        this.active.delete(jobId);
+        return this.info(jobId);
+      });
+    this.active.set(jobId, entry);
+    return this.info(jobId);
+  }
+}
+
+function missingCategory(id: number): never {
+  throw new LwError('NOT_FOUND', `No category with id ${id}`);
+}

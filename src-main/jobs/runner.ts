@@ -1,0 +1,166 @@
+import type { JobProgress, JobState } from '../shared/api';
+import { LwError } from '../shared/errors';
+import type { ProjectDb } from '../db/project-db';
+import type { AdapterCategory, PredictionResult } from '../inference/types';
+import { commitImage } from './commit-image';
+import type { JobParams } from './job-params';
+import { getJob, itemCounts, pendingItems, setJobState, type PendingItem } from './job-store';
+
+/** What the runner needs of an inference engine (the worker engine satisfies it). */
+export interface JobEngine<P = unknown> {
+  prepare(path: string): Promise<P>;
+  run(prepared: P, categories: AdapterCategory[]): Promise<PredictionResult>;
+  release?(prepared: P): Promise<void>;
+}
+
+/** How many images are decoded ahead of the one the model is running. */
+const PREFETCH = 2;
+const PROGRESS_INTERVAL_MS = 100;
+
+type Prepared = { ok: true; handles: unknown[] } | { ok: false; error: string };
+
+/**
+ * Runs the pending items of one job: the next images decode while the model runs the
+ * current one (bounded queue), each image's outputs commit in one transaction with its
+ * item state, and pause/cancel finish the image in flight before stopping.
+ */
+export class JobRunner {
+  private stop: 'pause' | 'cancel' | null = null;
+  private lastEmit = 0;
+  private processed = 0;
+  private startedAt = 0;
+  private current: string | null = null;
+
+  constructor(
+    private readonly pdb: ProjectDb,
+    private readonly jobId: number,
+    private readonly engines: JobEngine[],
+    private readonly onProgress: (p: JobProgress) => void,
+  ) {}
+
+  requestStop(kind: 'pause' | 'cancel'): void {
+    this.stop ??= kind;
+  }
+
+  async run(): Promise<JobState> {
+    const job = getJob(this.pdb, this.jobId);
+    const params = job.params;
+    const categories: AdapterCategory[] = params.categories.map((c) => ({
+      id: c.id,
+      name: c.name,
+      prompt: c.prompt,
+      threshold: c.threshold ?? params.threshold ?? null,
+    }));
+    setJobState(this.pdb, this.jobId, 'running');
+    this.startedAt = Date.now();
+    this.emit('running', true);
+
+    const items = pendingItems(this.pdb, this.jobId);
+    const markRunning = this.pdb.db.prepare(`UPDATE job_items SET state = 'running', updated_at = ? WHERE job_id = ? AND image_id = ?`);
+    const markFailed = this.pdb.db.prepare(
+      `UPDATE job_items SET state = 'failed', error = ?, attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND image_id = ?`,
+    );
+    const markSkipped = this.pdb.db.prepare(`UPDATE job_items SET state = 'skipped', error = ?, updated_at = ? WHERE job_id = ? AND image_id = ?`);
+
+    // Images a person edited are skipped before decoding: no model time spent on them.
+    const skip = (it: PendingItem) => it.humanTouched && !params.overwriteHuman;
+    const queue: { item: PendingItem; prepared: Promise<Prepared> }[] = [];
+    let next = 0;
+    const fill = () => {
+      while (queue.length < PREFETCH && next < items.length) {
+        const item = items[next++];
+        if (skip(item)) {
+          this.pdb.tx(() => markSkipped.run('edited by a person (use --overwrite-human to replace)', Date.now(), this.jobId, item.imageId));
+          this.processed++;
+          continue;
+        }
+        queue.push({ item, prepared: this.prepareAll(item.path) });
+      }
+    };
+
+    fill();
+    while (queue.length) {
+      if (this.stop) break;
+      const { item, prepared } = queue.shift()!;
+      fill();
+      this.current = item.path;
+      const p = await prepared;
+      this.pdb.tx(() => markRunning.run(Date.now(), this.jobId, item.imageId));
+      if (!p.ok) {
+        this.pdb.tx(() => markFailed.run(p.error, Date.now(), this.jobId, item.imageId));
+      } else {
+        try {
+          const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
+          commitImage(this.pdb, this.jobId, params, item, results);
+        } catch (e) {
+          if (e instanceof LwError && (e.code === 'DISK_FULL' || e.code === 'PROJECT_READ_ONLY' || e.code === 'PROJECT_BUSY')) {
+            // The project cannot take writes: stop the job rather than fail every image.
+            this.pdb.db.prepare(`UPDATE job_items SET state = 'pending' WHERE job_id = ? AND image_id = ?`).run(this.jobId, item.imageId);
+            await this.drain(queue);
+            setJobState(this.pdb, this.jobId, 'failed', e.message);
+            this.emit('failed', true, e.message);
+            return 'failed';
+          }
+          this.pdb.tx(() => markFailed.run(errorText(e), Date.now(), this.jobId, item.imageId));
+        }
+      }
+      this.processed++;
+      this.emit('running');
+    }
+    await this.drain(queue);
+    this.current = null;
+
+    const counts = itemCounts(this.pdb, this.jobId);
+    const state: JobState = this.stop === 'pause' ? 'paused' : this.stop === 'cancel' ? 'cancelled' : counts.pending > 0 ? 'paused' : 'done';
+    setJobState(this.pdb, this.jobId, state);
+    this.emit(state, true);
+    return state;
+  }
+
+  private async prepareAll(path: string): Promise<Prepared> {
+    const settled = await Promise.allSettled(this.engines.map((e) => e.prepare(path)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(settled.map((s, k) => (s.status === 'fulfilled' ? this.engines[k].release?.(s.value) : undefined)));
+      return { ok: false, error: errorText(failed.reason) };
+    }
+    return { ok: true, handles: settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) };
+  }
+
+  /** Images decoded ahead but not run are released; their items stay pending. */
+  private async drain(queue: { prepared: Promise<Prepared> }[]): Promise<void> {
+    for (const q of queue.splice(0)) {
+      const p = await q.prepared;
+      if (p.ok) await Promise.all(p.handles.map((h, k) => this.engines[k].release?.(h)));
+    }
+  }
+
+  private emit(state: JobState, force = false, error: string | null = null): void {
+    const now = Date.now();
+    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) return;
+    this.lastEmit = now;
+    const c = itemCounts(this.pdb, this.jobId);
+    const elapsed = (now - this.startedAt) / 1000;
+    const rate = elapsed > 0 ? this.processed / elapsed : 0;
+    const remaining = c.pending + c.running;
+    this.onProgress({
+      jobId: this.jobId,
+      state,
+      total: c.total,
+      done: c.done,
+      failed: c.failed,
+      skipped: c.skipped,
+      imagesPerSecond: rate,
+      etaSeconds: rate > 0 && remaining > 0 ? remaining / rate : remaining === 0 ? 0 : null,
+      currentFile: this.current,
+      error,
+    });
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof LwError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export type { JobParams };

@@ -1,0 +1,284 @@
+/**
+ * The project API as data: every method's params and result schema, and every event's
+ * payload. The generic RPC server validates requests against it; the renderer's client is
+ * typed from it. Add a method here first, then implement it in a service.
+ */
+import { z } from 'zod';
+import {
+  AddImagesResult,
+  Annotation,
+  AnnotationSource,
+  AnnotationState,
+  Bbox,
+  Category,
+  CategoryInput,
+  ErrorPayload,
+  ExecutionProvider,
+  ImageRecord,
+  PackKind,
+  ProjectStats,
+  ReviewStatus,
+  Rle,
+} from './contract';
+
+const Id = z.number().int().positive();
+const Empty = z.object({}).strict();
+
+// ---------- images ----------
+export const ImageSummary = z.object({
+  id: Id,
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  status: ReviewStatus,
+  /** Annotations that count (accepted or pending). */
+  annotations: z.number().int(),
+  pending: z.number().int(),
+  /** Highest model score on the image (pending or accepted), null without model output. */
+  topScore: z.number().nullable(),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+export const ImageQuery = z.object({
+  status: z.array(ReviewStatus).optional(),
+  categoryId: Id.optional(),
+  hasPending: z.boolean().optional(),
+  /** Only images whose top score is at least this. */
+  minScore: z.number().min(0).max(1).optional(),
+  /** uncertainty: lowest top score first, images without model output last. */
+  sort: z.enum(['name', 'uncertainty']).default('name'),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().positive().max(5000).default(200),
+});
+export type ImageQuery = z.input<typeof ImageQuery>;
+
+export const ImagePage = z.object({ total: z.number().int(), items: z.array(ImageSummary) });
+export type ImagePage = z.infer<typeof ImagePage>;
+
+export const ImageDetail = z.object({
+  image: ImageRecord.extend({ name: z.string() }),
+  annotations: z.array(Annotation),
+  /** Ids of the previous and next image in name order, for A/D navigation. */
+  prevId: Id.nullable(),
+  nextId: Id.nullable(),
+});
+export type ImageDetail = z.infer<typeof ImageDetail>;
+
+// ---------- annotation edits (one call per undo step; one transaction) ----------
+export const AnnotationPatch = z.object({
+  categoryId: Id.optional(),
+  bbox: Bbox.optional(),
+  rle: Rle.nullable().optional(),
+  state: AnnotationState.optional(),
+  /** Only undo sets this: an edit of model output otherwise becomes `model-edited` by itself. */
+  source: AnnotationSource.optional(),
+});
+export type AnnotationPatch = z.infer<typeof AnnotationPatch>;
+
+export const AnnotationChange = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('create'),
+    /** Set when undo restores a deleted annotation under its old id. */
+    id: Id.optional(),
+    categoryId: Id,
+    bbox: Bbox,
+    rle: Rle.nullable().optional(),
+    source: AnnotationSource.default('human'),
+    state: AnnotationState.default('accepted'),
+    predictionId: Id.nullable().optional(),
+    score: z.number().nullable().optional(),
+  }),
+  z.object({ op: z.literal('update'), id: Id, patch: AnnotationPatch }),
+  z.object({ op: z.literal('delete'), id: Id }),
+]);
+export type AnnotationChange = z.input<typeof AnnotationChange>;
+
+export const ApplyChangesResult = z.object({
+  annotations: z.array(Annotation),
+  /** Ids of created annotations, in the order of the create changes. */
+  created: z.array(Id),
+  status: ReviewStatus,
+});
+export type ApplyChangesResult = z.infer<typeof ApplyChangesResult>;
+
+// ---------- categories ----------
+export const CategoryWithCount = Category.extend({ annotations: z.number().int(), images: z.number().int() });
+export type CategoryWithCount = z.infer<typeof CategoryWithCount>;
+
+// ---------- models ----------
+export const PackInfo = z.object({
+  id: z.string(),
+  kind: PackKind,
+  displayName: z.string(),
+  license: z.string(),
+  licenseNotice: z.string().nullable(),
+  fixture: z.boolean(),
+  installed: z.boolean(),
+  missing: z.array(z.string()),
+  sizeBytes: z.number().nullable(),
+  source: z.enum(['user', 'bundled']),
+});
+export type PackInfo = z.infer<typeof PackInfo>;
+
+export const EpInfo = z.object({ provider: ExecutionProvider, reason: z.string().nullable() });
+export type EpInfo = z.infer<typeof EpInfo>;
+
+// ---------- jobs ----------
+export const JobState = z.enum(['pending', 'running', 'paused', 'cancelled', 'done', 'failed']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobStart = z.object({
+  packs: z.array(z.string().min(1)).min(1),
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('unlabeled') }),
+    z.object({ kind: z.literal('all') }),
+    z.object({ kind: z.literal('images'), imageIds: z.array(Id).min(1) }),
+  ]),
+  /** Category ids to prompt with; default: every category of the project. */
+  categoryIds: z.array(Id).optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  fuse: z.boolean().default(false),
+  overwriteHuman: z.boolean().default(false),
+});
+export type JobStart = z.input<typeof JobStart>;
+
+export const JobProgress = z.object({
+  jobId: Id,
+  state: JobState,
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  imagesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  currentFile: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobInfo = JobProgress.extend({ packs: z.array(z.string()), createdAt: z.number() });
+export type JobInfo = z.infer<typeof JobInfo>;
+
+// ---------- export and report ----------
+export const ExportRequest = z.object({
+  path: z.string().min(1),
+  format: z.enum(['instances', 'results']).default('instances'),
+  segmentation: z.enum(['rle', 'polygon', 'none']).default('rle'),
+  reviewedOnly: z.boolean().default(false),
+  include: z.enum(['accepted', 'pending']).default('accepted'),
+});
+export type ExportRequest = z.input<typeof ExportRequest>;
+
+export const ExportSummary = z.object({
+  images: z.number().int(),
+  annotations: z.number().int(),
+  categories: z.number().int(),
+});
+
+export const CorrectionRow = z.object({
+  categoryId: Id,
+  name: z.string(),
+  predictions: z.number().int(),
+  acceptedUnchanged: z.number().int(),
+  edited: z.number().int(),
+  /** Mean IoU between the prediction's box and the final box, over edited ones. */
+  editedMeanIou: z.number().nullable(),
+  rejected: z.number().int(),
+  pending: z.number().int(),
+  humanAdded: z.number().int(),
+});
+export type CorrectionRow = z.infer<typeof CorrectionRow>;
+
+export const SessionInfo = z.object({
+  project: z.object({ path: z.string(), name: z.string() }).nullable(),
+  /** Where the renderer loads pixels: `{id}` is replaced by the image id. */
+  imageUrl: z.string(),
+  thumbnailUrl: z.string(),
+  executionProvider: EpInfo,
+  recent: z.array(z.string()),
+  /** Which surface serves the renderer: native dialogs (`dialog.pick`) exist only in `electron`. */
+  shell: z.enum(['electron', 'browser']).optional(),
+  /** Test builds (LABELWRIGHT_TEST_API=1): the renderer exposes its typed test API on `window`. */
+  testApi: z.boolean().optional(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+// ---------- the method table ----------
+const m = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const api = {
+  'session.info': m(Empty, SessionInfo),
+  /** Native file dialog (Electron shell only; the browser host answers INVALID_ARGUMENT). `path` is null when cancelled. */
+  'dialog.pick': m(
+    z.object({ purpose: z.enum(['openProject', 'createProject', 'addFolder', 'importModel', 'exportCoco']) }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  'project.create': m(z.object({ path: z.string().min(1) }), SessionInfo),
+  'project.open': m(z.object({ path: z.string().min(1) }), SessionInfo),
+  'project.addFolder': m(z.object({ folder: z.string().min(1) }), AddImagesResult),
+  'project.stats': m(Empty, ProjectStats),
+
+  'images.query': m(ImageQuery, ImagePage),
+  'images.get': m(z.object({ id: Id }), ImageDetail),
+  'images.setStatus': m(z.object({ id: Id, status: ReviewStatus }), z.object({ status: ReviewStatus })),
+  'images.nextUnreviewed': m(z.object({ after: Id }), z.object({ id: Id.nullable() })),
+
+  'annotations.apply': m(z.object({ imageId: Id, changes: z.array(AnnotationChange).min(1) }), ApplyChangesResult),
+
+  'categories.list': m(Empty, z.array(CategoryWithCount)),
+  'categories.add': m(CategoryInput, Category),
+  'categories.update': m(
+    z.object({ id: Id, name: z.string().optional(), patch: CategoryInput.pick({ prompt: true, threshold: true, supercategory: true, color: true, hotkey: true }).partial() }),
+    Category,
+  ),
+  'categories.merge': m(z.object({ from: Id, into: Id }), z.object({ moved: z.number().int() })),
+  'categories.remove': m(z.object({ id: Id, force: z.boolean().default(false) }), z.object({ annotationsRemoved: z.number().int() })),
+
+  'models.list': m(Empty, z.object({ packs: z.array(PackInfo), executionProvider: EpInfo })),
+  'models.download': m(z.object({ id: z.string(), acceptLicense: z.boolean().default(false) }), PackInfo),
+  'models.verify': m(z.object({ id: z.string() }), z.array(z.object({ role: z.string(), ok: z.boolean(), reason: z.string().optional() }))),
+  'models.import': m(z.object({ folder: z.string().min(1) }), PackInfo),
+  'models.remove': m(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
+
+  'jobs.start': m(JobStart, JobInfo),
+  'jobs.list': m(Empty, z.array(JobInfo)),
+  'jobs.pause': m(z.object({ jobId: Id }), JobInfo),
+  'jobs.resume': m(z.object({ jobId: Id }), JobInfo),
+  'jobs.cancel': m(z.object({ jobId: Id }), JobInfo),
+  'jobs.retry': m(z.object({ jobId: Id }), JobInfo),
+
+  'export.preview': m(ExportRequest.omit({ path: true }), ExportSummary),
+  'export.coco': m(ExportRequest, ExportSummary.extend({ path: z.string(), bytes: z.number() })),
+
+  'report.corrections': m(Empty, z.array(CorrectionRow)),
+} as const;
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Params<M extends Method> = z.input<Api[M]['input']>;
+export type Result<M extends Method> = z.output<Api[M]['output']>;
+
+export const events = {
+  'project.addProgress': z.object({ done: z.number().int(), total: z.number().int(), path: z.string() }),
+  'jobs.progress': JobProgress,
+  'models.downloadProgress': z.object({ id: z.string(), file: z.string(), bytes: z.number(), total: z.number().nullable() }),
+  'images.changed': z.object({ ids: z.array(Id) }),
+  /** A project was opened or created (also from the app menu): reload everything. */
+  'session.changed': SessionInfo,
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+// ---------- the wire ----------
+export const RpcRequest = z.object({ type: z.literal('request'), id: z.number().int(), method: z.string(), params: z.unknown() });
+export type RpcRequest = z.infer<typeof RpcRequest>;
+export const RpcResponse = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: ErrorPayload }),
+]);
+export type RpcResponse = z.infer<typeof RpcResponse>;
+export const RpcEvent = z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() });
+export type RpcEvent = z.infer<typeof RpcEvent>;
+export const RpcMessage = z.union([RpcRequest, RpcResponse, RpcEvent]);
+export type RpcMessage = z.infer<typeof RpcMessage>;

@@ -1,0 +1,182 @@
+/**
+ * The renderer's RPC client, typed from the method table in src-main/shared/api.ts (types
+ * only: the server validates every request with the contract's zod schemas).
+ *
+ * Transports: the Electron preload's raw bridge (`window.labelwrightBridge`) when present,
+ * else a WebSocket to the browser host at `ws://<host>${RPC_WS_PATH}?token=<token>`.
+ */
+import type { EventName, EventPayload, Method, Params, Result, RpcEvent, RpcRequest, RpcResponse } from '../../../src-main/shared/api';
+import type { ErrorPayload } from '../../../src-main/shared/contract';
+
+/** The browser host's WebSocket endpoint (src-main/app/host.ts). */
+export const RPC_WS_PATH = '/rpc';
+
+export interface Bridge {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    labelwrightBridge?: Bridge;
+  }
+}
+
+export class RpcError extends Error {
+  readonly code: ErrorPayload['code'];
+  readonly hint?: string;
+  readonly details?: unknown;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'RpcError';
+    this.code = payload.code;
+    this.hint = payload.hint;
+    this.details = payload.details;
+  }
+}
+
+type Listener = (payload: unknown) => void;
+
+export interface Transport {
+  send(message: RpcRequest): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Resolves once messages can be sent. */
+  ready: Promise<void>;
+  onClose?(listener: (reason: string) => void): void;
+}
+
+export class RpcClient {
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();
+  private listeners = new Map<string, Set<Listener>>();
+  private idleWaiters: (() => void)[] = [];
+  private closeReason: string | null = null;
+
+  constructor(private transport: Transport) {
+    transport.onMessage((m) => this.receive(m));
+    transport.onClose?.((reason) => {
+      this.closeReason = reason;
+      for (const [, p] of this.pending) p.reject(new RpcError({ code: 'INTERNAL', message: `Connection lost: ${reason}` }));
+      this.pending.clear();
+      this.settle();
+    });
+  }
+
+  /** Calls one method; rejects with RpcError carrying the contract's error code. */
+  async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+    if (this.closeReason) throw new RpcError({ code: 'INTERNAL', message: `Connection lost: ${this.closeReason}` });
+    await this.transport.ready;
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
+      try {
+        this.transport.send({ type: 'request', id, method, params });
+      } catch (e) {
+        this.pending.delete(id);
+        this.settle();
+        reject(e);
+      }
+    });
+  }
+
+  /** Sends a message as is (the security e2e uses it for malformed requests). */
+  async raw(message: unknown): Promise<unknown> {
+    await this.transport.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, method: 'raw' });
+      this.transport.send({ ...(message as object), id } as RpcRequest);
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return () => set!.delete(listener as Listener);
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when no request is awaiting its response. */
+  idle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private settle() {
+    if (this.pending.size) return;
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private receive(raw: unknown) {
+    const m = raw as RpcResponse | RpcEvent;
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'response') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new RpcError(m.error));
+      this.settle();
+    } else if (m.type === 'event') {
+      const set = this.listeners.get(m.event);
+      if (set) for (const l of [...set]) l(m.payload);
+    }
+  }
+}
+
+export function bridgeTransport(bridge: Bridge): Transport {
+  return {
+    send: (m) => bridge.send(m),
+    onMessage: (l) => void bridge.onMessage(l),
+    ready: Promise.resolve(),
+  };
+}
+
+export function webSocketTransport(url: string): Transport {
+  const ws = new WebSocket(url);
+  const closeListeners: ((r: string) => void)[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    ws.addEventListener('open', () => resolve(), { once: true });
+    ws.addEventListener('error', () => reject(new RpcError({ code: 'INTERNAL', message: `Cannot reach the host at ${url.replace(/token=[^&]+/, 'token=…')}` })), { once: true });
+  });
+  ready.catch(() => undefined);
+  ws.addEventListener('close', (e) => {
+    for (const l of closeListeners) l(e.reason || `socket closed (${e.code})`);
+  });
+  return {
+    send: (m) => ws.send(JSON.stringify(m)),
+    onMessage: (l) =>
+      ws.addEventListener('message', (e) => {
+        try {
+          l(JSON.parse(String(e.data)));
+        } catch {
+          /* not JSON: ignore */
+        }
+      }),
+    ready,
+    onClose: (l) => closeListeners.push(l),
+  };
+}
+
+/** The host URL carries the token: `http://127.0.0.1:<port>/?token=<token>`. */
+export function hostToken(search = location.search): string {
+  return new URLSearchParams(search).get('token') ?? '';
+}
+
+export function createClient(): RpcClient {
+  if (window.labelwrightBridge) return new RpcClient(bridgeTransport(window.labelwrightBridge));
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = `${proto}//${location.host}${RPC_WS_PATH}?token=${encodeURIComponent(hostToken())}`;
+  return new RpcClient(webSocketTransport(url));
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof RpcError) return e.hint ? `${e.message} — ${e.hint}` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}

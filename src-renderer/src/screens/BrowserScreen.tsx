@@ -1,0 +1,188 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ImageQuery, ImageSummary } from '../../../src-main/shared/api';
+import type { ProjectStats, ReviewStatus } from '../../../src-main/shared/contract';
+import { imageUrl, useApp } from '../app-context';
+import { errorMessage } from '../rpc/client';
+import { AddFolderCard } from './StartScreen';
+
+const PAGE = 200;
+const CELL_W = 168;
+const CELL_H = 184;
+const STATUSES: ReviewStatus[] = ['unlabeled', 'prelabeled', 'in_progress', 'reviewed'];
+export const STATUS_LABEL: Record<ReviewStatus, string> = { unlabeled: 'Unlabeled', prelabeled: 'Pre-labeled', in_progress: 'In progress', reviewed: 'Reviewed' };
+
+type Filters = Pick<ImageQuery, 'status' | 'categoryId' | 'hasPending' | 'minScore' | 'sort'>;
+
+/** Virtualised grid over `images.query`: pages of 200 are fetched as rows come into view. */
+export function BrowserScreen() {
+  const { client, categories, openImage, dataVersion, session, selection, setSelection, toast } = useApp();
+  const [filters, setFilters] = useState<Filters>({ sort: 'name' });
+  const [total, setTotal] = useState<number | null>(null);
+  const [pages, setPages] = useState<Map<number, ImageSummary[]>>(new Map());
+  const [stats, setStats] = useState<ProjectStats | null>(null);
+  const [showAdd, setShowAdd] = useState(false);
+  const loading = useRef(new Set<number>());
+  const gen = useRef(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(1000);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+
+  // Filters or data changed: start over from the first page.
+  useEffect(() => {
+    const g = ++gen.current;
+    loading.current.clear();
+    client
+      .call('images.query', { ...filters, offset: 0, limit: PAGE })
+      .then((r) => {
+        if (g !== gen.current) return;
+        setTotal(r.total);
+        setPages(new Map([[0, r.items]]));
+      })
+      .catch((e) => toast(errorMessage(e), 'error'));
+    client.call('project.stats', {}).then(setStats, () => undefined);
+  }, [client, filters, dataVersion, toast]);
+
+  const cols = Math.max(1, Math.floor((width - 8) / CELL_W));
+  const rows = total == null ? 0 : Math.ceil(total / cols);
+  const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H, overscan: 4 });
+  const items = virt.getVirtualItems();
+
+  // Fetch the pages the visible rows need.
+  const first = items.length ? items[0].index * cols : 0;
+  const last = items.length ? (items[items.length - 1].index + 1) * cols - 1 : 0;
+  useEffect(() => {
+    if (total == null) return;
+    const g = gen.current;
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.min(last, total - 1) / PAGE); p++) {
+      if (pages.has(p) || loading.current.has(p)) continue;
+      loading.current.add(p);
+      client
+        .call('images.query', { ...filters, offset: p * PAGE, limit: PAGE })
+        .then((r) => {
+          if (g !== gen.current) return;
+          setPages((m) => new Map(m).set(p, r.items));
+        })
+        .catch(() => loading.current.delete(p));
+    }
+  }, [first, last, total, pages, client, filters]);
+
+  const at = (i: number): ImageSummary | undefined => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+  const selected = useMemo(() => new Set(selection), [selection]);
+
+  const onCellClick = (e: React.MouseEvent, im: ImageSummary) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey) {
+      const next = new Set(selected);
+      if (next.has(im.id)) next.delete(im.id);
+      else next.add(im.id);
+      setSelection([...next]);
+    } else openImage(im.id);
+  };
+
+  const set = (p: Partial<Filters>) => setFilters((f) => ({ ...f, ...p }));
+  const toggleStatus = (s: ReviewStatus) => {
+    const cur = new Set(filters.status ?? []);
+    if (cur.has(s)) cur.delete(s);
+    else cur.add(s);
+    set({ status: cur.size ? [...cur] : undefined });
+  };
+
+  return (
+    <div className="browser">
+      <div className="toolbar">
+        <div className="chips" role="group" aria-label="Review status">
+          {STATUSES.map((s) => (
+            <button key={s} data-testid={`filter-${s}`} className={`chip status-${s} ${filters.status?.includes(s) ? 'on' : ''}`} onClick={() => toggleStatus(s)}>
+              {STATUS_LABEL[s]} <span className="count">{stats?.byStatus[s] ?? 0}</span>
+            </button>
+          ))}
+        </div>
+        <select value={filters.categoryId ?? ''} onChange={(e) => set({ categoryId: e.target.value ? Number(e.target.value) : undefined })} data-testid="filter-category" aria-label="Category">
+          <option value="">All categories</option>
+          {categories.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.images})
+            </option>
+          ))}
+        </select>
+        <label className="inline">
+          <input type="checkbox" checked={!!filters.hasPending} onChange={(e) => set({ hasPending: e.target.checked || undefined })} data-testid="filter-pending" /> Has pending
+        </label>
+        <label className="inline" title="Only images whose top model score is at least this">
+          Min score
+          <input type="range" min={0} max={1} step={0.05} value={filters.minScore ?? 0} onChange={(e) => set({ minScore: Number(e.target.value) || undefined })} data-testid="filter-minscore" />
+          <span className="mono">{(filters.minScore ?? 0).toFixed(2)}</span>
+        </label>
+        <select value={filters.sort} onChange={(e) => set({ sort: e.target.value as Filters['sort'] })} data-testid="sort" aria-label="Sort">
+          <option value="name">Sort: name</option>
+          <option value="uncertainty">Sort: most uncertain first</option>
+        </select>
+        <div className="spacer" />
+        {selection.length > 0 && (
+          <span className="muted">
+            {selection.length} selected <button className="link" onClick={() => setSelection([])}>clear</button>
+          </span>
+        )}
+        <span className="muted" data-testid="image-total">
+          {total ?? '…'} images
+        </span>
+        <button onClick={() => setShowAdd((v) => !v)} data-testid="show-add-folder">
+          + Add folder
+        </button>
+      </div>
+      {showAdd && (
+        <div className="add-inline">
+          <AddFolderCard />
+        </div>
+      )}
+      <div className="grid-scroller" ref={scroller} data-testid="image-grid">
+        {total === 0 && <div className="empty">No images {filters.status || filters.categoryId || filters.hasPending || filters.minScore ? 'match these filters' : 'yet: add a folder'}.</div>}
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {items.map((row) => (
+            <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CELL_H }}>
+              {Array.from({ length: cols }, (_, c) => {
+                const i = row.index * cols + c;
+                if (total == null || i >= total) return null;
+                const im = at(i);
+                if (!im) return <div key={c} className="cell placeholder" style={{ width: CELL_W - 8 }} />;
+                return (
+                  <button
+                    key={im.id}
+                    className={`cell ${selected.has(im.id) ? 'selected' : ''}`}
+                    style={{ width: CELL_W - 8 }}
+                    onClick={(e) => onCellClick(e, im)}
+                    data-testid="grid-cell"
+                    data-image-id={im.id}
+                    data-name={im.name}
+                    title={`${im.name}\n${im.width}×${im.height}${im.topScore != null ? `\ntop score ${im.topScore.toFixed(2)}` : ''}`}
+                  >
+                    <div className="thumb">
+                      <img src={imageUrl(session, im.id, 'thumbnail') ?? ''} alt="" loading="lazy" decoding="async" draggable={false} />
+                      <span className={`badge status-${im.status}`}>{STATUS_LABEL[im.status]}</span>
+                      {im.pending > 0 && <span className="badge pending">{im.pending} pending</span>}
+                    </div>
+                    <div className="cell-meta">
+                      <span className="name">{im.name}</span>
+                      <span className="counts">
+                        {im.annotations}
+                        {im.topScore != null && <span className="muted"> · {im.topScore.toFixed(2)}</span>}
+                      </span>
+                    </div>
+                  </button>
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { useEffect, useState } from 'react';
+import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
+import { useApp } from '../app-context';
+import { errorMessage } from '../rpc/client';
+import { formatEta, useJobs } from '../panels/useJobs';
+
+type Target = 'current' | 'selection' | 'unlabeled' | 'all';
+
+/** Run model packs over images: choose packs and targets; live progress; pause, resume, cancel. */
+export function PrelabelScreen() {
+  const { client, store, selection, toast, categories, go } = useApp();
+  const [packs, setPacks] = useState<PackInfo[]>([]);
+  const [ep, setEp] = useState<EpInfo | null>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [target, setTarget] = useState<Target>('unlabeled');
+  const [threshold, setThreshold] = useState('');
+  const [fuse, setFuse] = useState(false);
+  const [overwriteHuman, setOverwriteHuman] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const { jobs, refresh } = useJobs(client);
+  const currentId = store.get().imageId;
+
+  useEffect(() => {
+    client.call('models.list', {}).then(
+      (r) => {
+        setPacks(r.packs);
+        setEp(r.executionProvider);
+        setChosen((cur) => (cur.length ? cur : r.packs.filter((p) => p.installed && p.kind === 'glip').slice(0, 1).map((p) => p.id)));
+      },
+      (e) => toast(errorMessage(e), 'error'),
+    );
+  }, [client, toast]);
+
+  const start = async () => {
+    const t =
+      target === 'current'
+        ? currentId != null
+          ? { kind: 'images' as const, imageIds: [currentId] }
+          : null
+        : target === 'selection'
+          ? selection.length
+            ? { kind: 'images' as const, imageIds: selection }
+            : null
+          : { kind: target };
+    if (!t) return toast(target === 'current' ? 'Open an image first' : 'Select images in the browser first (Ctrl+click)', 'error');
+    if (!chosen.length) return toast('Choose at least one installed pack', 'error');
+    setBusy(true);
+    try {
+      const th = threshold.trim() === '' ? undefined : Number(threshold);
+      await client.call('jobs.start', { packs: chosen, target: t, ...(th != null && !isNaN(th) ? { threshold: th } : {}), fuse, overwriteHuman });
+      refresh();
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const act = async (m: 'jobs.pause' | 'jobs.resume' | 'jobs.cancel' | 'jobs.retry', jobId: number) => {
+    try {
+      await client.call(m, { jobId });
+      refresh();
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  };
+
+  return (
+    <div className="page">
+      <h2>Pre-label</h2>
+      <p className="muted">
+        Execution provider: <b data-testid="ep">{ep?.provider.toUpperCase() ?? '…'}</b>
+        {ep?.reason && <span> — {ep.reason}</span>}
+        {categories.length === 0 && (
+          <span className="error">
+            {' '}
+            No categories: <button className="link" onClick={() => go('categories')}>add some</button> first; models are prompted with them.
+          </span>
+        )}
+      </p>
+      <table className="table" data-testid="packs-table">
+        <thead>
+          <tr>
+            <th />
+            <th>Pack</th>
+            <th>Kind</th>
+            <th>Licence</th>
+            <th>Installed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {packs.map((p) => (
+            <tr key={p.id} className={p.installed ? '' : 'dim'}>
+              <td>
+                <input
+                  type="checkbox"
+                  disabled={!p.installed}
+                  checked={chosen.includes(p.id)}
+                  onChange={(e) => setChosen((c) => (e.target.checked ? [...c, p.id] : c.filter((x) => x !== p.id)))}
+                  data-testid={`pack-${p.id}`}
+                  aria-label={p.displayName}
+                />
+              </td>
+              <td>
+                {p.displayName} <span className="muted mono">{p.id}</span> {p.fixture && <span className="badge">fixture</span>}
+              </td>
+              <td>{p.kind}</td>
+              <td title={p.licenseNotice ?? ''}>
+                {p.license}
+                {p.licenseNotice && ' ⚠'}
+              </td>
+              <td>{p.installed ? '✓' : <button className="link" onClick={() => go('models')}>install…</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        <div className="seg" role="radiogroup" aria-label="Images">
+          {(
+            [
+              ['current', 'Current image'],
+              ['selection', `Selection (${selection.length})`],
+              ['unlabeled', 'All unlabeled'],
+              ['all', 'All images'],
+            ] as const
+          ).map(([id, label]) => (
+            <button key={id} className={target === id ? 'on' : ''} onClick={() => setTarget(id)} data-testid={`target-${id}`} role="radio" aria-checked={target === id}>
+              {label}
+            </button>
+          ))}
+        </div>
+        <label className="inline">
+          Threshold <input className="narrow" placeholder="per class" value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={fuse} onChange={(e) => setFuse(e.target.checked)} /> Fuse boxes + masks
+        </label>
+        <label className="inline" title="Replace annotations on images people already touched">
+          <input type="checkbox" checked={overwriteHuman} onChange={(e) => setOverwriteHuman(e.target.checked)} /> Overwrite human work
+        </label>
+        <button className="primary" disabled={busy || !chosen.length} onClick={() => void start()} data-testid="start-job">
+          Run
+        </button>
+      </div>
+      <h3>Jobs</h3>
+      <div className="jobs" data-testid="jobs">
+        {jobs.length === 0 && <p className="muted">No jobs yet.</p>}
+        {jobs.map((j) => {
+          const pct = j.total ? (100 * (j.done + j.failed + j.skipped)) / j.total : 0;
+          return (
+            <div key={j.jobId} className={`job job-${j.state}`} data-testid="job" data-state={j.state}>
+              <div className="job-head">
+                <b>#{j.jobId}</b> {'packs' in j && <span className="mono">{j.packs.join(' + ')}</span>}
+                <span className={`badge state-${j.state}`}>{j.state}</span>
+                <div className="spacer" />
+                {j.state === 'running' && <button onClick={() => void act('jobs.pause', j.jobId)}>Pause</button>}
+                {j.state === 'paused' && <button onClick={() => void act('jobs.resume', j.jobId)}>Resume</button>}
+                {(j.state === 'running' || j.state === 'paused' || j.state === 'pending') && (
+                  <button className="danger" onClick={() => void act('jobs.cancel', j.jobId)}>
+                    Cancel
+                  </button>
+                )}
+                {j.failed > 0 && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') && <button onClick={() => void act('jobs.retry', j.jobId)}>Retry failed</button>}
+              </div>
+              <div className="progress">
+                <div className="bar" style={{ width: `${pct}%` }} />
+                <span>
+                  {j.done} / {j.total} done · {j.failed} failed · {j.skipped} skipped
+                </span>
+              </div>
+              <div className="muted job-stats">
+                {j.imagesPerSecond.toFixed(2)} images/s · ETA {formatEta(j.etaSeconds)}
+                {j.currentFile && <span className="mono"> · {j.currentFile.split(/[\\/]/).pop()}</span>}
+                {j.error && <span className="error"> · {j.error}</span>}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
