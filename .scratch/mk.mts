@@ -1,2 +1,0 @@
-import sharp from 'sharp';
-await sharp({create:{width:640,height:480,channels:3,background:{r:128,g:128,b:128}}}).composite([{input: await sharp({create:{width:128,height:128,channels:3,background:{r:255,g:0,b:0}}}).png().toBuffer(), left:100, top:200},{input: await sharp({create:{width:200,height:100,channels:3,background:{r:0,g:0,b:255}}}).png().toBuffer(), left:400, top:50}]).png().toFile('.scratch/rb.png');
