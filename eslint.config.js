@@ -11,7 +11,7 @@ const electronOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'models/**', 'resources/**', 'test-results/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'models/**', 'resources/**', 'test-results/**', '.tmp/**', '.scratch/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

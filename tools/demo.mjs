@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The README's main job: build a project from the bundled sample photos, define
-// categories, and export COCO — all offline, on a fresh clone.
+// The README's main job: build a project from the bundled sample images, pre-label it
+// with the fixture model packs (GLIP boxes fused with GroupViT masks), and export COCO —
+// all offline, on a fresh clone. With real packs installed, pass their ids instead:
+//   npm run demo -- glip-tiny-o365-goldg groupvit-gcc-yfcc
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,7 +23,9 @@ function lw(...args) {
 
 lw('init', project);
 lw('add', project, join(root, 'resources', 'samples'));
-lw('categories', project, 'add', 'person,cat,cup,rocket');
+const packs = process.argv.slice(2).length ? process.argv.slice(2) : ['glip-fixture', 'groupvit-fixture'];
+lw('categories', project, 'add', 'red,green,blue');
+lw('prelabel', project, ...packs.flatMap((p) => ['--pack', p]), '--fuse', '--images', 'all');
 lw('stats', project);
-lw('export', 'coco', project, out);
+lw('export', 'coco', project, out, '--include-pending');
 console.log(`\nDone: project ${project}\n      COCO    ${out}`);

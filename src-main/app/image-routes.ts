@@ -10,7 +10,7 @@ export type ImageRoute = { kind: 'image' | 'thumb'; id: number };
 
 /** True when a raw (undecoded) URL path tries to leave its folder. */
 export function looksLikeTraversal(rawPath: string): boolean {
-  let decoded = rawPath;
+  let decoded: string;
   try {
     // decode twice: %252e%252e is %2e%2e after one pass
     decoded = decodeURIComponent(decodeURIComponent(rawPath));

@@ -175,7 +175,7 @@ export class AppSession {
       },
 
       'categories.list': () => p().categoriesWithCounts(),
-      'categories.add': (input) => p().addCategories([input])[0],
+      'categories.add': (input) => p().addCategory(input),
       'categories.update': ({ id, name, patch }) => {
         const svc = p();
         let cat = name !== undefined ? svc.renameCategory(id, name) : null;

@@ -15,6 +15,10 @@
  *     them in column-major order, and the counts are the gaps between them. Strips keep
  *     that sort's scattered writes inside a cache-sized window even for noise masks.
  * Cost: h*w/16 word tests + O(transitions + w), sequential reads.
+ *
+ * Noise-like masks (most words differ from the row above; a 16-row sample decides) go
+ * another way: transpose 64 columns at a time into an L2-sized column-major tile and scan
+ * it linearly, branch-free. Both produce the same counts; only the speed differs.
  */
 import type { Rle } from '../shared/contract';
 import { countsToString, stringToCounts } from './rle-string';
@@ -75,6 +79,22 @@ export function encodeCounts(mask: BinaryMask): Uint32Array {
   }
   // Int32 rather than Uint32: loads stay small integers in V8, never boxed doubles.
   const words = new Int32Array(bytes.buffer, bytes.byteOffset, (stride * h) >> 2);
+  const total = looksNoisy(words, stride >> 2, h) ? encodeDense(bytes, stride, w, h) : encodeSparse(bytes, words, stride, w, h);
+
+  // Run starts -> run lengths.
+  const counts = new Uint32Array(total + 1);
+  let last = 0;
+  for (let i = 0; i < total; i++) {
+    const q = pos[i];
+    counts[i] = q - last;
+    last = q;
+  }
+  counts[total] = area - last;
+  return counts;
+}
+
+/** Transitions of each strip found by comparing rows (see the top of the file). */
+function encodeSparse(bytes: Uint8Array, words: Int32Array, stride: number, w: number, h: number): number {
   const wpr = stride >> 2;
   const lastRow = (h - 1) * stride;
   if (evX.length < STRIP * 4) growEvents(STRIP * 4);
@@ -160,16 +180,56 @@ export function encodeCounts(mask: BinaryMask): Uint32Array {
     total += n;
   }
 
-  // Run starts -> run lengths.
-  const counts = new Uint32Array(total + 1);
-  let last = 0;
-  for (let i = 0; i < total; i++) {
-    const q = pos[i];
-    counts[i] = q - last;
-    last = q;
+  return total;
+}
+
+/**
+ * Most words differ from the word above in noise-like masks; there every word takes the
+ * byte path and the transitions (about one per two pixels) make the sort the bottleneck.
+ * Sample a few rows to find out.
+ */
+function looksNoisy(words: Int32Array, wpr: number, h: number): boolean {
+  if (h < 2) return false;
+  const rows = Math.min(16, h - 1);
+  let differ = 0;
+  for (let r = 0; r < rows; r++) {
+    const y = 1 + Math.floor((r * (h - 1)) / rows);
+    for (let k = y * wpr, end = k + wpr; k < end; k++) if (words[k] !== words[k - wpr]) differ++;
   }
-  counts[total] = area - last;
-  return counts;
+  return differ * 4 > rows * wpr;
+}
+
+/** Columns per tile of the dense encoder: a tile (TILE × h bytes) stays in L2. */
+const TILE = 64;
+let tile = new Uint8Array(0);
+
+/**
+ * For noise: transpose TILE columns at a time into a column-major tile, then scan it
+ * linearly, branch-free (every position is written, the index advances only at a change).
+ */
+function encodeDense(bytes: Uint8Array, stride: number, w: number, h: number): number {
+  if (pos.length < w * h) growPos(w * h);
+  if (tile.length < TILE * h) tile = new Uint8Array(TILE * h);
+  const p = pos;
+  const t = tile;
+  let n = 0;
+  let prev = 0;
+  for (let x0 = 0; x0 < w; x0 += TILE) {
+    const sw = Math.min(TILE, w - x0);
+    for (let y = 0; y < h; y++) {
+      const r = y * stride + x0;
+      for (let i = 0, o = y; i < sw; i++, o += h) t[o] = bytes[r + i];
+    }
+    const len = sw * h;
+    const base = x0 * h;
+    for (let i = 0; i < len; i++) {
+      const v = -t[i] >>> 31;
+      p[n] = base + i;
+      n += v ^ prev;
+      prev = v;
+    }
+  }
+  return n;
 }
 
 /**

@@ -20,7 +20,6 @@
  * made of pixel-boundary edges therefore reproduces its pixels under the even-odd rule with
  * no rounding at all. maskToCocoPolygons joins holes with vertical bridges for this reason.
  */
-import { labelComponents } from './components';
 import type { BinaryMask } from './types';
 
 export interface ContourSet {
@@ -34,18 +33,21 @@ interface Loop {
   pts: number[];
   /** Twice the signed area: > 0 outer, < 0 hole. */
   area2: number;
-  label: number;
 }
 
 interface Traced {
+  /** In discovery order (raster order of each loop's top-left edge), so outer loops come in
+   * raster order of their component's first pixel. */
   loops: Loop[];
-  labelCount: number;
-  /** Per horizontal unit edge (boundary row vy, column x) -> index into loops, or -1. */
+  /** Per horizontal unit edge (boundary row vy, column x): 1 + index into loops, 0 if none.
+   * Zero-initialised and written only along contours, so untouched pages cost nothing. */
   edgeLoop: Int32Array;
   /** ... and the index of the loop vertex that starts the straight segment holding it. */
   edgeSeg: Int32Array;
-  /** Foreground as 0/1 with a 1-pixel background frame: px(x, y) = pad[(y+1)*(w+2) + x+1]. */
+  /** The mask with a 1-pixel background frame, raw bytes (non-zero = foreground):
+   * pixel (x, y) is pad[(y+1)*pw + x+1], pw a multiple of 4 so rows can be read as words. */
   pad: Uint8Array;
+  pw: number;
 }
 
 // Directions: 0 right (+x), 1 down (+y), 2 left (-x), 3 up (-y).
@@ -78,82 +80,88 @@ function trace(mask: BinaryMask, connectivity: 4 | 8): Traced {
   const { width: w, height: h, data } = mask;
   if (connectivity !== 4 && connectivity !== 8) throw new Error(`connectivity must be 4 or 8, got ${connectivity}`);
   if (data.length !== w * h) throw new Error(`mask data has ${data.length} bytes, expected ${w}×${h}`);
-  const { labels, count } = labelComponents(mask, connectivity);
-  const pw = w + 2;
+  const pw = (w + 2 + 3) & ~3;
   const pad = new Uint8Array(pw * (h + 2));
-  for (let y = 0; y < h; y++) {
-    const src = y * w;
-    const dst = (y + 1) * pw + 1;
-    for (let x = 0; x < w; x++) pad[dst + x] = data[src + x] !== 0 ? 1 : 0;
-  }
-  const nEdges = (h + 1) * w;
-  const edgeLoop = new Int32Array(nEdges).fill(-1);
-  const edgeSeg = new Int32Array(nEdges);
+  for (let y = 0; y < h; y++) pad.set(data.subarray(y * w, y * w + w), (y + 1) * pw + 1);
+  const words = new Int32Array(pad.buffer, 0, pad.length >> 2);
+  const wpr = pw >> 2;
+  const edgeLoop = new Int32Array((h + 1) * w);
+  const edgeSeg = new Int32Array((h + 1) * w);
   const loops: Loop[] = [];
   // Saddles: turn left (towards the diagonal neighbour) for 8-connectivity, right for 4.
   const saddleTurn = connectivity === 8 ? 3 : 1;
   let loopEdges = new Int32Array(1024);
 
+  // Horizontal boundary edges lie between pad rows vy and vy+1 where they differ; compare
+  // the rows a word at a time and look at bytes only where a word differs.
   for (let vy = 0; vy <= h; vy++) {
-    for (let x = 0; x < w; x++) {
-      const id = vy * w + x;
-      if (edgeLoop[id] !== -1) continue;
-      const above = pad[vy * pw + x + 1];
-      const below = pad[(vy + 1) * pw + x + 1];
-      if (above === below) continue;
-
-      // Start on this edge with the foreground on the right: rightwards under a foreground
-      // pixel's top, leftwards along a foreground pixel's bottom.
-      const d0 = below ? 0 : 2;
-      const sx = below ? x : x + 1;
-      const sy = vy;
-      const label = below ? labels[vy * w + x] : labels[(vy - 1) * w + x];
-      const li = loops.length;
-      const corners: number[] = [];
-      let seg = -1;
-      let ne = 0;
-      let vx = sx;
-      let cy = sy;
-      let d = d0;
-      for (;;) {
-        if (d === 0 || d === 2) {
-          const eid = cy * w + (d === 0 ? vx : vx - 1);
-          edgeLoop[eid] = li;
-          edgeSeg[eid] = seg;
-          if (ne === loopEdges.length) {
-            const g = new Int32Array(ne * 2);
-            g.set(loopEdges);
-            loopEdges = g;
-          }
-          loopEdges[ne++] = eid;
-        }
-        vx += DX[d];
-        cy += DY[d];
-        const base = cy * pw + vx;
-        const code = pad[base] | (pad[base + 1] << 1) | (pad[base + pw] << 2) | (pad[base + pw + 1] << 3);
-        const nd = code === SADDLE_TL_BR || code === SADDLE_TR_BL ? (d + saddleTurn) & 3 : NEXT[code];
-        if (vx === sx && cy === sy && nd === d0) {
-          // Closed. Put the start vertex first if it is a corner; segment indices shift by one.
-          const startIsCorner = d !== d0;
-          const n = corners.length / 2 + (startIsCorner ? 1 : 0);
-          for (let i = 0; i < ne; i++) {
-            const eid = loopEdges[i];
-            const s = edgeSeg[eid];
-            edgeSeg[eid] = startIsCorner ? s + 1 : s < 0 ? n - 1 : s;
-          }
-          const pts = startIsCorner ? [sx, sy, ...corners] : corners;
-          loops.push({ pts, area2: shoelace2(pts), label });
-          break;
-        }
-        if (nd !== d) {
-          corners.push(vx, cy);
-          seg = corners.length / 2 - 1;
-        }
-        d = nd;
+    const kEnd = (vy + 2) * wpr;
+    for (let k = (vy + 1) * wpr; k < kEnd; k++) {
+      if (words[k] === words[k - wpr]) continue;
+      for (let j = (k - (vy + 1) * wpr) << 2, jEnd = j + 4; j < jEnd; j++) {
+        const x = j - 1;
+        if (x < 0 || x >= w) continue;
+        const below = pad[(vy + 1) * pw + j] !== 0;
+        const above = pad[vy * pw + j] !== 0;
+        if (above === below || edgeLoop[vy * w + x] !== 0) continue;
+        traceLoop(x, vy, below);
       }
     }
   }
-  return { loops, labelCount: count, edgeLoop, edgeSeg, pad };
+  return { loops, edgeLoop, edgeSeg, pad, pw };
+
+  // Follows one loop from the unit edge at boundary row vy, column x.
+  function traceLoop(x: number, vy: number, below: boolean): void {
+    // Start with the foreground on the right: rightwards under a foreground pixel's top,
+    // leftwards along a foreground pixel's bottom.
+    const d0 = below ? 0 : 2;
+    const sx = below ? x : x + 1;
+    const sy = vy;
+    const tag = loops.length + 1;
+    const corners: number[] = [];
+    let seg = -1;
+    let ne = 0;
+    let vx = sx;
+    let cy = sy;
+    let d = d0;
+    for (;;) {
+      if (d === 0 || d === 2) {
+        const eid = cy * w + (d === 0 ? vx : vx - 1);
+        edgeLoop[eid] = tag;
+        edgeSeg[eid] = seg;
+        if (ne === loopEdges.length) {
+          const g = new Int32Array(ne * 2);
+          g.set(loopEdges);
+          loopEdges = g;
+        }
+        loopEdges[ne++] = eid;
+      }
+      vx += DX[d];
+      cy += DY[d];
+      // Pixels around vertex (vx, cy): TL = pad[base], TR, BL = one pad row down, BR.
+      const base = cy * pw + vx;
+      const code = (-pad[base] >>> 31) | ((-pad[base + 1] >>> 31) << 1) | ((-pad[base + pw] >>> 31) << 2) | ((-pad[base + pw + 1] >>> 31) << 3);
+      const nd = code === SADDLE_TL_BR || code === SADDLE_TR_BL ? (d + saddleTurn) & 3 : NEXT[code];
+      if (vx === sx && cy === sy && nd === d0) {
+        // Closed. Put the start vertex first if it is a corner; segment indices shift by one.
+        const startIsCorner = d !== d0;
+        const n = corners.length / 2 + (startIsCorner ? 1 : 0);
+        for (let i = 0; i < ne; i++) {
+          const eid = loopEdges[i];
+          const s = edgeSeg[eid];
+          edgeSeg[eid] = startIsCorner ? s + 1 : s < 0 ? n - 1 : s;
+        }
+        const pts = startIsCorner ? [sx, sy, ...corners] : corners;
+        loops.push({ pts, area2: shoelace2(pts) });
+        return;
+      }
+      if (nd !== d) {
+        corners.push(vx, cy);
+        seg = corners.length / 2 - 1;
+      }
+      d = nd;
+    }
+  }
 }
 
 function shoelace2(pts: readonly number[]): number {
@@ -169,11 +177,24 @@ function shoelace2(pts: readonly number[]): number {
 /** Outer contour and holes of each connected component, in raster order of the component's first pixel. */
 export function traceContours(mask: BinaryMask, connectivity: 4 | 8 = 8): ContourSet[] {
   const t = trace(mask, connectivity);
-  const sets: ContourSet[] = Array.from({ length: t.labelCount }, () => ({ outer: [], holes: [] }));
-  for (const loop of t.loops) {
-    const set = sets[loop.label - 1];
-    if (loop.area2 > 0) set.outer = loop.pts;
-    else set.holes.push(loop.pts);
+  const { loops } = t;
+  const { parent } = attachHoles(t, mask.width);
+  // A hole's parent chain ends at its component's outer loop.
+  const root = new Int32Array(loops.length);
+  const setOf = new Int32Array(loops.length);
+  const sets: ContourSet[] = [];
+  for (let li = 0; li < loops.length; li++) {
+    if (loops[li].area2 > 0) {
+      root[li] = li;
+      setOf[li] = sets.length;
+      sets.push({ outer: loops[li].pts, holes: [] });
+    }
+  }
+  for (let li = 0; li < loops.length; li++) {
+    if (loops[li].area2 > 0) continue;
+    // Parents are discovered before their children (their top is higher), so are resolved.
+    root[li] = root[parent[li]];
+    sets[setOf[root[li]]].holes.push(loops[li].pts);
   }
   return sets;
 }
@@ -189,30 +210,17 @@ interface Attach {
 }
 
 /**
- * COCO polygons for a mask: one polygon per connected component. COCO cannot express holes
- * and pycocotools unions separate polygons, so each hole is spliced into its component's
- * outline through a zero-width keyhole: from the hole's top-left corner a vertical bridge
- * goes straight up, along x = integer, to the nearest boundary of the same component (the
- * outline, or a hole higher up that is already joined); the polygon runs down the bridge,
- * around the hole and back up. Traversed twice, the bridge cancels under even-odd and
- * non-zero fills, and being vertical at integer x it is invisible to pycocotools anyway.
- * Rasterising the result with rasterizePolygons gives back the mask exactly.
+ * For every hole, the boundary straight above its top-left corner: the bridge of its
+ * keyhole, and (following parents) the component it belongs to.
  */
-export function maskToCocoPolygons(mask: BinaryMask, connectivity: 4 | 8 = 8): number[][] {
-  const t = trace(mask, connectivity);
-  const { loops, edgeLoop, edgeSeg, pad } = t;
-  const w = mask.width;
-  const pw = w + 2;
-  const px = (x: number, y: number): number => pad[(y + 1) * pw + x + 1];
+function attachHoles(t: Traced, w: number): { attach: (Attach[] | undefined)[]; parent: Int32Array } {
+  const { loops, edgeLoop, edgeSeg, pad, pw } = t;
+  const fg = (x: number, y: number): number => (pad[(y + 1) * pw + x + 1] === 0 ? 0 : 1);
   const attach: (Attach[] | undefined)[] = new Array(loops.length);
-  const outerOf = new Int32Array(t.labelCount).fill(-1);
-
+  const parent = new Int32Array(loops.length).fill(-1);
   for (let li = 0; li < loops.length; li++) {
     const loop = loops[li];
-    if (loop.area2 > 0) {
-      outerOf[loop.label - 1] = li;
-      continue;
-    }
+    if (loop.area2 > 0) continue;
     // Top-most, then left-most vertex: the pixel above it is foreground of this component.
     const p = loop.pts;
     let hi = 0;
@@ -224,20 +232,32 @@ export function maskToCocoPolygons(mask: BinaryMask, connectivity: 4 | 8 = 8): n
     // the outline or a hole whose top is higher (hence no cycles between holes).
     let found = -1;
     for (let r = hy - 1; r >= 0 && found < 0; r--) {
-      if (px(hx, r - 1) !== px(hx, r)) found = r * w + hx;
-      else if (px(hx - 1, r - 1) !== px(hx - 1, r)) found = r * w + hx - 1;
+      if (fg(hx, r - 1) !== fg(hx, r)) found = r * w + hx;
+      else if (fg(hx - 1, r - 1) !== fg(hx - 1, r)) found = r * w + hx - 1;
     }
-    if (found < 0 || edgeLoop[found] < 0) throw new Error(`internal: no boundary above hole at (${hx}, ${hy})`);
-    const parent = edgeLoop[found];
-    (attach[parent] ??= []).push({ seg: edgeSeg[found], px: hx, py: Math.floor(found / w), child: li, h: hi });
+    if (found < 0 || edgeLoop[found] === 0) throw new Error(`internal: no boundary above hole at (${hx}, ${hy})`);
+    const pl = edgeLoop[found] - 1;
+    parent[li] = pl;
+    (attach[pl] ??= []).push({ seg: edgeSeg[found], px: hx, py: Math.floor(found / w), child: li, h: hi });
   }
+  return { attach, parent };
+}
 
+/**
+ * COCO polygons for a mask: one polygon per connected component. COCO cannot express holes
+ * and pycocotools unions separate polygons, so each hole is spliced into its component's
+ * outline through a zero-width keyhole: from the hole's top-left corner a vertical bridge
+ * goes straight up, along x = integer, to the nearest boundary of the same component (the
+ * outline, or a hole higher up that is already joined); the polygon runs down the bridge,
+ * around the hole and back up. Traversed twice, the bridge cancels under even-odd and
+ * non-zero fills, and being vertical at integer x it is invisible to pycocotools anyway.
+ * Rasterising the result with rasterizePolygons gives back the mask exactly.
+ */
+export function maskToCocoPolygons(mask: BinaryMask, connectivity: 4 | 8 = 8): number[][] {
+  const t = trace(mask, connectivity);
+  const { attach } = attachHoles(t, mask.width);
   const polys: number[][] = [];
-  for (let c = 0; c < t.labelCount; c++) {
-    const root = outerOf[c];
-    if (root < 0) throw new Error(`internal: component ${c + 1} has no outer contour`);
-    polys.push(dedupe(emit(loops, attach, root)));
-  }
+  for (let li = 0; li < t.loops.length; li++) if (t.loops[li].area2 > 0) polys.push(dedupe(emit(t.loops, attach, li)));
   return polys;
 }
 

@@ -67,6 +67,14 @@ export class ProjectService {
     return addCategories(this.pdb, inputs);
   }
 
+  /** Adds one category; a hotkey in the input is assigned in the same transaction (taking it from any other). */
+  addCategory(input: CategoryInput): Category {
+    return this.pdb.tx(() => {
+      const cat = addCategories(this.pdb, [input])[0];
+      return input.hotkey ? updateCategory(this.pdb, cat.id, { hotkey: input.hotkey }) : cat;
+    });
+  }
+
   renameCategory(ref: string | number, name: string): Category {
     return renameCategory(this.pdb, ref, name);
   }

@@ -3,6 +3,7 @@ import {
   api,
   events,
   RpcMessage,
+  RpcRequest,
   type Api,
   type EventName,
   type EventPayload,
@@ -69,7 +70,9 @@ export function createRpcServer(handlers: Handlers, opts: RpcServerOptions = {})
       const id = (m as { id?: unknown } | null)?.id;
       return typeof id === 'number' && Number.isInteger(id) ? id : -1;
     };
-    const parsed = RpcMessage.safeParse(msg);
+    // A request is checked as one, so that the error names the field (a union says only "Invalid input").
+    const isRequest = (msg as { type?: unknown } | null)?.type === 'request';
+    const parsed = (isRequest ? RpcRequest : RpcMessage).safeParse(msg);
     if (!parsed.success) {
       return fail(idOf(msg), {
         code: 'INVALID_ARGUMENT',

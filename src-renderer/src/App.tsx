@@ -54,12 +54,13 @@ export function App({ client }: { client: RpcClient }) {
   }, [client, store, toast]);
 
   const applySession = useCallback(
-    (s: SessionInfo) => {
+    (s: SessionInfo, initial = false) => {
       setSession(s);
       if (testModeRequested(s)) installTestApi(client, store, () => screenRef.current);
       if (s.project) {
         void refreshCategories();
-        setScreen((cur) => (cur === 'start' ? 'browser' : cur));
+        // At start-up go straight to the images; after create/open stay to add folders.
+        if (initial) setScreen('browser');
       } else setScreen('start');
       store.close();
       bump();
@@ -70,7 +71,7 @@ export function App({ client }: { client: RpcClient }) {
   useEffect(() => {
     client
       .call('session.info', {})
-      .then(applySession)
+      .then((s) => applySession(s, true))
       .catch((e) => setFatal(errorMessage(e)));
   }, [client, applySession]);
 

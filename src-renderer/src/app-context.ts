@@ -9,7 +9,7 @@ export type Screen = 'start' | 'browser' | 'editor' | 'categories' | 'prelabel' 
 export interface AppCtx {
   client: RpcClient;
   session: SessionInfo | null;
-  setSession(s: SessionInfo): void;
+  setSession(s: SessionInfo, initial?: boolean): void;
   categories: CategoryWithCount[];
   refreshCategories(): Promise<void>;
   store: EditorStore;

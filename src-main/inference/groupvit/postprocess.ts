@@ -227,7 +227,12 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
   // Per source column pair (x0, x0 + 1): the source rows as segments that are either pure
   // (all four corners of every cell in the segment in one group → that group's label) or
   // mixed (blended per output pixel). Output columns sharing x0 reuse the segments.
+  // Purity is decided on labels, not groups: if two groups have the same label (the same
+  // argmax class, each ≥ threshold, or both background) every convex blend of their rows has
+  // it too, so such cells need no per-pixel work.
   const MIXED = -2;
+  const lab = new Int32Array(H * W);
+  for (let i = 0; i < lab.length; i++) lab[i] = groupLabel[gid[i]];
   const segOff = new Int32Array(W + 1);
   let segCap = W * 4;
   let segStart = new Int32Array(segCap);
@@ -239,9 +244,9 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
     let prev = -3;
     for (let r = 0; r < H; r++) {
       const r1 = r + 1 < H ? r + 1 : r;
-      const g = gid[r * W + x0];
-      const lab = g === gid[r * W + x1] && g === gid[r1 * W + x0] && g === gid[r1 * W + x1] ? groupLabel[g] : MIXED;
-      if (lab !== prev || lab === MIXED) {
+      const l = lab[r * W + x0];
+      const cell = l === lab[r * W + x1] && l === lab[r1 * W + x0] && l === lab[r1 * W + x1] ? l : MIXED;
+      if (cell !== prev || cell === MIXED) {
         if (nSeg === segCap) {
           segCap *= 2;
           const a = new Int32Array(segCap);
@@ -252,8 +257,8 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
           segLabel = b;
         }
         segStart[nSeg] = r;
-        segLabel[nSeg++] = lab;
-        prev = lab;
+        segLabel[nSeg++] = cell;
+        prev = cell;
       }
     }
   }
@@ -266,10 +271,10 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
     for (let k = segOff[x0]; k < end; k++) {
       const r = segStart[k];
       const rEnd = k + 1 < end ? segStart[k + 1] : H;
-      const lab = segLabel[k];
-      if (lab !== MIXED) {
+      const l = segLabel[k];
+      if (l !== MIXED) {
         const n = rowStart[rEnd] - rowStart[r];
-        if (n > 0) push(lab, n);
+        if (n > 0) push(l, n);
       } else {
         const r1 = r + 1 < H ? r + 1 : r;
         for (let y = rowStart[r]; y < rowStart[r + 1]; y++) push(blend(y, x0, x1, wx, r, r1), 1);

@@ -47,14 +47,23 @@ export class SessionPool {
   private readonly packs = new Map<string, Promise<LoadedPack>>();
   constructor(private readonly opts: { intraOpThreads?: number } = {}) {}
 
-  /** Loads (or returns the cached) sessions of one pack. `key` identifies the pack (its folder). */
+  private readonly refs = new Map<string, number>();
+
+  /**
+   * Loads (or returns the cached) sessions of one pack. `key` identifies the pack (its folder).
+   * Each load is one reference; `release` drops one and frees the sessions at zero.
+   */
   load(key: string, kind: PackKind, files: GraphFile[]): Promise<LoadedPack> {
     let p = this.packs.get(key);
     if (!p) {
       p = this.create(key, kind, files);
       this.packs.set(key, p);
-      p.catch(() => this.packs.delete(key));
+      p.catch(() => {
+        this.packs.delete(key);
+        this.refs.delete(key);
+      });
     }
+    this.refs.set(key, (this.refs.get(key) ?? 0) + 1);
     return p;
   }
 
@@ -62,7 +71,14 @@ export class SessionPool {
     return this.packs.has(key);
   }
 
-  async release(key: string): Promise<void> {
+  /** Drops one reference to a pack's sessions; frees them when none is left (or when `force`). */
+  async release(key: string, force = false): Promise<void> {
+    const n = (this.refs.get(key) ?? 1) - 1;
+    if (n > 0 && !force) {
+      this.refs.set(key, n);
+      return;
+    }
+    this.refs.delete(key);
     const p = this.packs.get(key);
     this.packs.delete(key);
     if (!p) return;
@@ -70,8 +86,9 @@ export class SessionPool {
     if (pack) await Promise.all(Object.values(pack.graphs).map((g) => g.session.release().catch(() => undefined)));
   }
 
+  /** Frees every pack's sessions. */
   async releaseAll(): Promise<void> {
-    await Promise.all([...this.packs.keys()].map((k) => this.release(k)));
+    await Promise.all([...this.packs.keys()].map((k) => this.release(k, true)));
   }
 
   private async create(key: string, kind: PackKind, files: GraphFile[]): Promise<LoadedPack> {

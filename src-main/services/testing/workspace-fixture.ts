@@ -1,0 +1,56 @@
+/**
+ * Hand-built projects for the workspace tests and benches: images inserted as rows (no
+ * files needed unless `files` is given), categories, a model run and its predictions,
+ * applied as pending annotations the way a bulk job does.
+ */
+import type { Bbox } from '../../shared/contract';
+import type { ProjectService } from '../project-service';
+
+export interface FixtureImage {
+  path: string;
+  width?: number;
+  height?: number;
+}
+
+export function insertImages(svc: ProjectService, images: FixtureImage[]): number[] {
+  const stmt = svc.pdb.db.prepare(
+    `INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, ?, ?, ?, 1000, 'png', 0, 0)`,
+  );
+  return svc.pdb.tx(() => images.map((im, i) => Number(stmt.run(im.path, `hash-${im.path}-${i}`, im.width ?? 100, im.height ?? 80).lastInsertRowid)));
+}
+
+export interface FixturePrediction {
+  imageId: number;
+  categoryId: number;
+  bbox: Bbox;
+  score: number;
+  /** Also insert the pending annotation that applies it (default true). */
+  apply?: boolean;
+}
+
+/** One model run; returns [predictionId, annotationId | null] per prediction. */
+export function insertPredictions(svc: ProjectService, preds: FixturePrediction[]): [number, number | null][] {
+  const db = svc.pdb.db;
+  return svc.pdb.tx(() => {
+    const run = Number(db.prepare(`INSERT INTO runs (kind, pack_id, created_at) VALUES ('model', 'glip-fixture', 0)`).run().lastInsertRowid);
+    const p = db.prepare(
+      `INSERT INTO predictions (run_id, image_id, category_id, x, y, w, h, rle, area, score, phrase, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 'x', 0)`,
+    );
+    const a = db.prepare(
+      `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 'model', 'pending', ?, ?, 0, 0)`,
+    );
+    const setPrelabeled = db.prepare(`UPDATE images SET status = 'prelabeled' WHERE id = ? AND status = 'unlabeled'`);
+    return preds.map((x) => {
+      const [bx, by, bw, bh] = x.bbox;
+      const pid = Number(p.run(run, x.imageId, x.categoryId, bx, by, bw, bh, bw * bh, x.score).lastInsertRowid);
+      let aid: number | null = null;
+      if (x.apply !== false) {
+        aid = Number(a.run(x.imageId, x.categoryId, bx, by, bw, bh, bw * bh, pid, x.score).lastInsertRowid);
+        setPrelabeled.run(x.imageId);
+      }
+      return [pid, aid];
+    });
+  });
+}
