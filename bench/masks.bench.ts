@@ -3,7 +3,14 @@
  * column-scan encoder (written here, the way one would port maskApi.c's rleEncode to a
  * row-major buffer), in the same process so the ratio is meaningful.
  */
-import { decodeCounts, decodeRle, encodeCounts, encodeMask, maskToCocoPolygons, rasterizePolygons } from '../src-main/masks';
+import {
+  decodeCounts,
+  decodeRle,
+  encodeCounts,
+  encodeMask,
+  maskToCocoPolygons,
+  rasterizePolygons,
+} from '../src-main/masks';
 import type { BinaryMask } from '../src-main/masks';
 import { median, type BenchResult } from './types';
 
@@ -93,9 +100,9 @@ export default async function (): Promise<BenchResult[]> {
     if (!same(counts, naiveEncode(m))) throw new Error(`${label}: encoders disagree`);
     const ours = timeUs(() => encodeCounts(m), runs);
     const base = timeUs(() => naiveEncode(m), runs);
-    const dec = timeUs(() => decodeCounts(counts, H, W), runs);
     const reuse = new Uint8Array(W * H);
     const decInto = timeUs(() => decodeCounts(counts, H, W, reuse), runs);
+    const dec = timeUs(() => decodeCounts(counts, H, W), runs);
     const rle = encodeMask(m);
     const withString = timeUs(() => encodeMask(m), runs);
     const decString = timeUs(() => decodeRle(rle), runs);
@@ -104,8 +111,18 @@ export default async function (): Promise<BenchResult[]> {
       { name: `RLE encode, ${label} (counts)`, value: ours, unit: 'µs/mask', note },
       { name: `RLE encode, ${label}, naive column scan (baseline)`, value: base, unit: 'µs/mask' },
       { name: `RLE encode, ${label}: speed-up vs naive`, value: base / ours, unit: '×' },
-      { name: `RLE encode, ${label} (+ compressed string)`, value: withString, unit: 'µs/mask', note: `${rle.counts.length} chars` },
-      { name: `RLE decode, ${label} (counts -> new mask)`, value: dec, unit: 'µs/mask', note: 'includes first-touch page faults of a fresh 2 MB buffer' },
+      {
+        name: `RLE encode, ${label} (+ compressed string)`,
+        value: withString,
+        unit: 'µs/mask',
+        note: `${rle.counts.length} chars`,
+      },
+      {
+        name: `RLE decode, ${label} (counts -> new mask)`,
+        value: dec,
+        unit: 'µs/mask',
+        note: 'includes first-touch page faults of a fresh 2 MB buffer',
+      },
       { name: `RLE decode, ${label} (counts -> reused buffer)`, value: decInto, unit: 'µs/mask' },
       { name: `RLE decode, ${label} (string -> new mask)`, value: decString, unit: 'µs/mask' },
     );
@@ -115,7 +132,12 @@ export default async function (): Promise<BenchResult[]> {
   const raster = timeUs(() => rasterizePolygons(polys, H, W), 100);
   const verts = polys.reduce((s, p) => s + p.length / 2, 0);
   out.push(
-    { name: 'mask -> COCO polygons, blobs', value: trace, unit: 'µs/mask', note: `${polys.length} polygons, ${verts} vertices` },
+    {
+      name: 'mask -> COCO polygons, blobs',
+      value: trace,
+      unit: 'µs/mask',
+      note: `${polys.length} polygons, ${verts} vertices`,
+    },
     { name: 'COCO polygons -> RLE (pycocotools rule), blobs', value: raster, unit: 'µs/mask' },
   );
   return out;

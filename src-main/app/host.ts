@@ -251,9 +251,16 @@ async function main(argv: string[]): Promise<void> {
     else usage();
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage();
+  // Bulk jobs load lazily: a build whose inference stack cannot load still serves the editor.
+  let jobs: JobServiceFactory | undefined;
+  try {
+    jobs = (await import('../jobs/index')).createJobService;
+  } catch (e) {
+    console.error(`labelwright host: bulk jobs are unavailable (${(e as Error).message})`);
+  }
   let host: RunningHost;
   try {
-    host = await startHost({ project, port, create, rendererDir });
+    host = await startHost({ project, port, create, rendererDir, jobs });
   } catch (e) {
     const err = e as { message?: string; hint?: string };
     console.error(`labelwright host: ${err.message ?? String(e)}${err.hint ? `\n  ${err.hint}` : ''}`);

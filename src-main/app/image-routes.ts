@@ -66,3 +66,16 @@ const STATIC_TYPES: Record<string, string> = {
 export function staticContentType(path: string): string {
   return STATIC_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/**
+ * Electron's `lw-image://image/<id>` and `lw-image://thumb/<id>`, judged on the raw URL
+ * (before any dot-segment collapsing): the route, or null for anything else (403).
+ */
+export function parseProtocolUrl(url: string, scheme: string): ImageRoute | null {
+  const prefix = `${scheme}://`;
+  if (!url.toLowerCase().startsWith(prefix)) return null;
+  const raw = url.slice(prefix.length).split(/[?#]/)[0];
+  if (looksLikeTraversal(raw)) return null;
+  const [host, ...rest] = raw.split('/');
+  return rest.length === 1 ? parseImageRoute(host.toLowerCase(), rest[0]) : null;
+}

@@ -176,12 +176,7 @@ export class AppSession {
 
       'categories.list': () => p().categoriesWithCounts(),
       'categories.add': (input) => p().addCategory(input),
-      'categories.update': ({ id, name, patch }) => {
-        const svc = p();
-        let cat = name !== undefined ? svc.renameCategory(id, name) : null;
-        if (Object.values(patch).some((v) => v !== undefined) || !cat) cat = svc.updateCategory(id, patch);
-        return cat;
-      },
+      'categories.update': ({ id, name, patch }) => p().editCategory(id, name, patch),
       'categories.merge': ({ from, into }) => {
         const r = p().mergeCategories(from, into);
         changed([]);

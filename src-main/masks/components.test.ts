@@ -7,7 +7,24 @@ import type { BinaryMask } from './types';
 function floodLabels(m: BinaryMask, conn: 4 | 8): number[] {
   const { width: w, height: h } = m;
   const lab = new Array<number>(w * h).fill(0);
-  const nb = conn === 4 ? [[1, 0], [-1, 0], [0, 1], [0, -1]] : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]];
+  const nb =
+    conn === 4
+      ? [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]
+      : [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [1, -1],
+          [-1, 1],
+          [-1, -1],
+        ];
   let next = 0;
   for (let i = 0; i < w * h; i++) {
     if (!m.data[i] || lab[i]) continue;

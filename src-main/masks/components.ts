@@ -16,7 +16,8 @@ export interface ComponentLabels {
 
 export function labelComponents(mask: BinaryMask, connectivity: 4 | 8 = 8): ComponentLabels {
   const { width: w, height: h, data } = mask;
-  if (connectivity !== 4 && connectivity !== 8) throw new Error(`connectivity must be 4 or 8, got ${connectivity}`);
+  if (connectivity !== 4 && connectivity !== 8)
+    throw new Error(`connectivity must be 4 or 8, got ${connectivity}`);
   if (data.length !== w * h) throw new Error(`mask data has ${data.length} bytes, expected ${w}×${h}`);
   const labels = new Int32Array(w * h);
   // A new provisional label needs a background (or missing) left neighbour, so a row has at
@@ -68,7 +69,8 @@ export function labelComponents(mask: BinaryMask, connectivity: 4 | 8 = 8): Comp
 export function connectedComponents(mask: BinaryMask, connectivity: 4 | 8): BinaryMask[] {
   const { labels, count } = labelComponents(mask, connectivity);
   const out: BinaryMask[] = [];
-  for (let c = 0; c < count; c++) out.push({ width: mask.width, height: mask.height, data: new Uint8Array(labels.length) });
+  for (let c = 0; c < count; c++)
+    out.push({ width: mask.width, height: mask.height, data: new Uint8Array(labels.length) });
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l) out[l - 1].data[i] = 1;

@@ -3,7 +3,9 @@
  * and connected components. Pure TypeScript, no dependencies; usable from any process.
  */
 export type { BinaryMask, Counts, UncompressedRle } from './types';
-export { encodeCounts, decodeCounts, encodeMask, decodeRle, toCompressed, countsOf } from './rle';
+export { encodeCounts } from './rle-encode';
+export { decodeCounts } from './rle-decode';
+export { encodeMask, decodeRle, toCompressed, countsOf } from './rle';
 export { countsToString, stringToCounts } from './rle-string';
 export { mergeCounts, sumCounts } from './rle-merge';
 export { rleArea, rleBbox, rleIou, rleMerge, rleCrop, rleFromBbox } from './rle-ops';

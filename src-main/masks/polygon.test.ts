@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRle, rasterizePolygons, rleArea, rleBbox } from './index';
-import { bits, fromAscii } from './test-utils';
+import { bits, fromAscii, prng } from './test-utils';
 
 describe('rasterizePolygons: hand-derived pycocotools values', () => {
   it('square with integer corners covers exactly its pixels (area 100)', () => {
@@ -99,6 +99,25 @@ describe('rasterizePolygons: hand-derived pycocotools values', () => {
     expect(rleBbox(two)).toEqual([0, 0, 15, 15]);
   });
 
+  it('unions many polygons: integer rectangles give exactly the pixels they cover', () => {
+    // Each rectangle [x0,x1)×[y0,y1) rasterises to its pixels (see the square above); the
+    // union of 60 must match filling them directly. Exercises merging many RLEs.
+    const rnd = prng(60);
+    const w = 37;
+    const h = 29;
+    const expected = new Array<number>(w * h).fill(0);
+    const polys: number[][] = [];
+    for (let i = 0; i < 60; i++) {
+      const x0 = Math.floor(rnd() * w);
+      const y0 = Math.floor(rnd() * h);
+      const x1 = Math.min(w, x0 + 1 + Math.floor(rnd() * 6));
+      const y1 = Math.min(h, y0 + 1 + Math.floor(rnd() * 6));
+      polys.push([x0, y0, x1, y0, x1, y1, x0, y1]);
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) expected[y * w + x] = 1;
+    }
+    expect(bits(decodeRle(rasterizePolygons(polys, h, w)))).toEqual(expected);
+  });
+
   it('repeated vertices change nothing', () => {
     const a = rasterizePolygons([[0, 0, 0, 0, 10, 0, 10, 10, 10, 10, 0, 10]], 12, 12);
     const b = rasterizePolygons([[0, 0, 10, 0, 10, 10, 0, 10]], 12, 12);
@@ -129,9 +148,22 @@ describe('rasterizePolygons: hand-derived pycocotools values', () => {
   });
 
   it('rejects malformed polygons, naming the problem', () => {
-    expect(() => rasterizePolygons([[0, 0, 10, 0, 10]], 10, 10)).toThrow(/polygon 0 has an odd number of coordinates \(5\)/);
-    expect(() => rasterizePolygons([[0, 0, 10, 0, 10, 10, 0, 10], [0, 0, 10, 0]], 10, 10)).toThrow(/polygon 1 has 2 points; a polygon needs at least 3/);
-    expect(() => rasterizePolygons([[0, 0, 10, NaN, 10, 10]], 10, 10)).toThrow(/coordinate 3 is NaN, not a finite number/);
+    expect(() => rasterizePolygons([[0, 0, 10, 0, 10]], 10, 10)).toThrow(
+      /polygon 0 has an odd number of coordinates \(5\)/,
+    );
+    expect(() =>
+      rasterizePolygons(
+        [
+          [0, 0, 10, 0, 10, 10, 0, 10],
+          [0, 0, 10, 0],
+        ],
+        10,
+        10,
+      ),
+    ).toThrow(/polygon 1 has 2 points; a polygon needs at least 3/);
+    expect(() => rasterizePolygons([[0, 0, 10, NaN, 10, 10]], 10, 10)).toThrow(
+      /coordinate 3 is NaN, not a finite number/,
+    );
     expect(() => rasterizePolygons([[0, 0, 1e12, 0, 10, 10]], 10, 10)).toThrow(/beyond/);
     expect(() => rasterizePolygons([[0, 0, 1, 0, 1, 1]], -1, 10)).toThrow(/non-negative integers/);
   });

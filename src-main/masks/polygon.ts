@@ -137,7 +137,11 @@ export function polygonCounts(xy: ArrayLike<number>, h: number, w: number): Uint
 }
 
 /** Column-major counts of the union of polygons, as pycocotools merge(frPyObjects(polys, h, w)). */
-export function polygonsCounts(polygons: readonly (readonly number[])[], height: number, width: number): Uint32Array {
+export function polygonsCounts(
+  polygons: readonly (readonly number[])[],
+  height: number,
+  width: number,
+): Uint32Array {
   if (!(Number.isInteger(height) && Number.isInteger(width) && height >= 0 && width >= 0))
     throw new Error(`image size must be non-negative integers, got ${height}×${width}`);
   if (!Array.isArray(polygons)) throw new Error('polygons must be an array of [x1, y1, x2, y2, ...] arrays');
@@ -152,7 +156,11 @@ export function polygonsCounts(polygons: readonly (readonly number[])[], height:
 }
 
 /** COCO polygons -> compressed RLE of their union, identical to pycocotools. */
-export function rasterizePolygons(polygons: readonly (readonly number[])[], height: number, width: number): Rle {
+export function rasterizePolygons(
+  polygons: readonly (readonly number[])[],
+  height: number,
+  width: number,
+): Rle {
   return { size: [height, width], counts: countsToString(polygonsCounts(polygons, height, width)) };
 }
 
@@ -167,12 +175,18 @@ export function bboxCounts(bbox: readonly number[], height: number, width: numbe
 }
 
 function validatePolygon(p: unknown, i: number, what = `polygon ${i}`): asserts p is number[] {
-  if (!Array.isArray(p)) throw new Error(`${what} must be an array of numbers [x1, y1, x2, y2, ...], got ${typeof p}`);
-  if (p.length % 2 !== 0) throw new Error(`${what} has an odd number of coordinates (${p.length}); expected x, y pairs`);
-  if (p.length < 6) throw new Error(`${what} has ${p.length / 2} points; a polygon needs at least 3 (6 numbers)`);
+  if (!Array.isArray(p))
+    throw new Error(`${what} must be an array of numbers [x1, y1, x2, y2, ...], got ${typeof p}`);
+  if (p.length % 2 !== 0)
+    throw new Error(`${what} has an odd number of coordinates (${p.length}); expected x, y pairs`);
+  if (p.length < 6)
+    throw new Error(`${what} has ${p.length / 2} points; a polygon needs at least 3 (6 numbers)`);
   for (let j = 0; j < p.length; j++) {
     const v = p[j];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what} coordinate ${j} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(
+        `${what} coordinate ${j} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a finite number`,
+      );
     if (Math.abs(v) > MAX_COORD) throw new Error(`${what} coordinate ${j} is ${v}, beyond ±${MAX_COORD}`);
   }
 }

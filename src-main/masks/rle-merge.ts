@@ -14,9 +14,20 @@ export function mergeCounts(list: readonly Counts[], intersect = false): Uint32A
     const t = sumCounts(list[i]);
     if (t !== total) throw new Error(`cannot merge RLEs of different sizes: runs sum to ${total} and ${t}`);
   }
-  let acc: Counts = list[0];
-  for (let i = 1; i < list.length; i++) acc = mergeTwo(acc, list[i], intersect);
-  return acc instanceof Uint32Array ? acc.slice() : Uint32Array.from(acc);
+  // maskApi.c folds left to right, which is quadratic in the number of inputs (each step
+  // rewalks the growing result). Merging in a balanced tree gives the same counts: the
+  // union/intersection is associative and its canonical run list is unique, and mergeTwo
+  // emits canonical run lists (no empty runs except a leading one) from canonical inputs,
+  // which is all that our encoders and rleFrPoly produce.
+  let level: Counts[] = list.slice();
+  while (level.length > 1) {
+    const next: Counts[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(mergeTwo(level[i], level[i + 1], intersect));
+    if (level.length % 2) next.push(level[level.length - 1]);
+    level = next;
+  }
+  const acc = level[0];
+  return acc instanceof Uint32Array ? (list.length === 1 ? acc.slice() : acc) : Uint32Array.from(acc);
 }
 
 function mergeTwo(A: Counts, B: Counts, intersect: boolean): Uint32Array {

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRle, encodeCounts, encodeMask, rleArea, rleBbox, rleCrop, rleFromBbox, rleIou, rleMerge } from './index';
-import { bits, blank, ellipses, fromAscii, pixelArea, pixelBbox, pixelIou, prng, randomMask } from './test-utils';
+import {
+  decodeRle,
+  encodeCounts,
+  encodeMask,
+  rleArea,
+  rleBbox,
+  rleCrop,
+  rleFromBbox,
+  rleIou,
+  rleMerge,
+} from './index';
+import {
+  bits,
+  blank,
+  ellipses,
+  fromAscii,
+  pixelArea,
+  pixelBbox,
+  pixelIou,
+  prng,
+  randomMask,
+} from './test-utils';
 import type { BinaryMask } from './types';
 
 /** Random masks of assorted shapes: sparse noise, dense noise, blobs, empty, full. */
@@ -88,7 +108,9 @@ describe('rleIou', () => {
   });
 
   it('rejects masks of different sizes', () => {
-    expect(() => rleIou(encodeMask(blank(3, 4)), encodeMask(blank(4, 3)))).toThrow(/sizes differ: 4×3 vs 3×4/);
+    expect(() => rleIou(encodeMask(blank(3, 4)), encodeMask(blank(4, 3)))).toThrow(
+      /sizes differ: 4×3 vs 3×4/,
+    );
   });
 });
 
@@ -105,7 +127,9 @@ describe('rleMerge', () => {
       expect(bits(decodeRle(rleMerge(rles)))).toEqual(or);
       expect(bits(decodeRle(rleMerge(rles, true)))).toEqual(and);
       // The result is a canonical RLE: the same string our encoder gives for the pixels.
-      expect(rleMerge(rles).counts).toBe(encodeMask({ width: w, height: h, data: Uint8Array.from(or) }).counts);
+      expect(rleMerge(rles).counts).toBe(
+        encodeMask({ width: w, height: h, data: Uint8Array.from(or) }).counts,
+      );
     }
   });
 

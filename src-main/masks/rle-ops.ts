@@ -76,7 +76,10 @@ export function rleIou(a: AnyRle, b: AnyRle, crowd = false): number {
   const A = countsOf(a);
   const B = countsOf(b);
   // Unequal totals would stall the lock-step walk below.
-  if (sumCounts(A) !== sumCounts(B)) throw new Error(`RLE run lengths sum to ${sumCounts(A)} and ${sumCounts(B)}; they must cover the same image`);
+  if (sumCounts(A) !== sumCounts(B))
+    throw new Error(
+      `RLE run lengths sum to ${sumCounts(A)} and ${sumCounts(B)}; they must cover the same image`,
+    );
   const ka = A.length;
   const kb = B.length;
   let ca = ka ? A[0] : 0;
@@ -140,5 +143,7 @@ export function rleCrop(rle: AnyRle, bbox: Bbox | readonly number[]): Rle {
 
 function checkSameSize(a: AnyRle, b: AnyRle): void {
   if (a.size[0] !== b.size[0] || a.size[1] !== b.size[1])
-    throw new Error(`RLE sizes differ: ${a.size[0]}×${a.size[1]} vs ${b.size[0]}×${b.size[1]} (height×width)`);
+    throw new Error(
+      `RLE sizes differ: ${a.size[0]}×${a.size[1]} vs ${b.size[0]}×${b.size[1]} (height×width)`,
+    );
 }

@@ -24,7 +24,8 @@ export function countsToString(counts: Counts): string {
   const typed = counts instanceof Uint32Array;
   for (let i = 0; i < m; i++) {
     const c = counts[i];
-    if (!typed && !(c >= 0 && c <= MAX_COUNT && Number.isInteger(c))) throw new Error(`RLE count ${i} is ${c}, not an integer in [0, 2^32)`);
+    if (!typed && !(c >= 0 && c <= MAX_COUNT && Number.isInteger(c)))
+      throw new Error(`RLE count ${i} is ${c}, not an integer in [0, 2^32)`);
     if (c > max) max = c;
   }
   // At most 7 chars per count; a byte buffer decoded once beats string concatenation.
@@ -74,33 +75,42 @@ export function stringToCounts(s: string): Uint32Array {
     const start = p;
     let x = 0;
     let shift = 0;
-    let c = 0;
+    let c: number;
     // Up to 6 groups (30 bits) fit int32 shifts; longer values only come from counts near
     // 2^32 and take the float path.
     do {
       if (p === n) throw new Error('RLE string is truncated: its last character continues a count');
       c = s.charCodeAt(p++) - 48;
-      if (c < 0 || c > 63) throw new Error(`RLE string has invalid character ${JSON.stringify(s[p - 1])} at ${p - 1} (expected '0'..'o')`);
+      if (c < 0 || c > 63)
+        throw new Error(
+          `RLE string has invalid character ${JSON.stringify(s[p - 1])} at ${p - 1} (expected '0'..'o')`,
+        );
       x |= (c & 0x1f) << shift;
       shift += 5;
     } while (c & 0x20 && shift < 30);
     let v: number;
-    if (!(c & 0x20)) v = c & 0x10 ? x | (-1 << shift) : x; // sign-extend from the last group
+    if (!(c & 0x20))
+      v = c & 0x10 ? x | (-1 << shift) : x; // sign-extend from the last group
     else {
       v = x;
       let scale = 2 ** 30;
       do {
         if (p === n) throw new Error('RLE string is truncated: its last character continues a count');
-        if (p - start >= MAX_GROUPS) throw new Error(`RLE string count ${m} at ${start} has more than ${MAX_GROUPS} groups`);
+        if (p - start >= MAX_GROUPS)
+          throw new Error(`RLE string count ${m} at ${start} has more than ${MAX_GROUPS} groups`);
         c = s.charCodeAt(p++) - 48;
-        if (c < 0 || c > 63) throw new Error(`RLE string has invalid character ${JSON.stringify(s[p - 1])} at ${p - 1} (expected '0'..'o')`);
+        if (c < 0 || c > 63)
+          throw new Error(
+            `RLE string has invalid character ${JSON.stringify(s[p - 1])} at ${p - 1} (expected '0'..'o')`,
+          );
         v += (c & 0x1f) * scale;
         scale *= 32;
       } while (c & 0x20);
       if (c & 0x10) v -= scale;
     }
     if (m > 2) v += counts[m - 2];
-    if (v < 0 || v > MAX_COUNT) throw new Error(`RLE string count ${m} at ${start} decodes to ${v}, outside [0, 2^32)`);
+    if (v < 0 || v > MAX_COUNT)
+      throw new Error(`RLE string count ${m} at ${start} decodes to ${v}, outside [0, 2^32)`);
     counts[m++] = v;
   }
   return counts.slice(0, m);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { countsToString, decodeCounts, decodeRle, encodeCounts, encodeMask, stringToCounts, toCompressed } from './index';
+import {
+  countsToString,
+  decodeCounts,
+  decodeRle,
+  encodeCounts,
+  encodeMask,
+  stringToCounts,
+  toCompressed,
+} from './index';
 import { bits, blank, ellipses, fromAscii, naiveCounts, prng, randomMask } from './test-utils';
 import type { BinaryMask } from './types';
 
@@ -135,7 +143,11 @@ describe('countsToString / stringToCounts: hand-worked vectors', () => {
       const n = Math.floor(rnd() * 30);
       const counts = Array.from({ length: n }, () => {
         const r = rnd();
-        return r < 0.5 ? Math.floor(rnd() * 40) : r < 0.9 ? Math.floor(rnd() * 2 ** 20) : Math.floor(rnd() * 2 ** 32);
+        return r < 0.5
+          ? Math.floor(rnd() * 40)
+          : r < 0.9
+            ? Math.floor(rnd() * 2 ** 20)
+            : Math.floor(rnd() * 2 ** 32);
       });
       expect(Array.from(stringToCounts(countsToString(counts)))).toEqual(counts);
     }
@@ -149,13 +161,20 @@ describe('encodeMask / decodeRle / toCompressed', () => {
 
   it('decodes a compressed RLE and checks the size against the counts', () => {
     expect(bits(decodeRle({ size: [3, 3], counts: '232NO' }))).toEqual(bits(fromAscii('.#.', '.##', '#..')));
-    expect(() => decodeRle({ size: [3, 4], counts: '232NO' })).toThrow(/sum to 9, expected height×width = 3×4 = 12/);
+    expect(() => decodeRle({ size: [3, 4], counts: '232NO' })).toThrow(
+      /sum to 9, expected height×width = 3×4 = 12/,
+    );
   });
 
   it('compresses COCO uncompressed RLE after validating it', () => {
-    expect(toCompressed({ size: [3, 3], counts: [2, 3, 2, 1, 1] })).toEqual({ size: [3, 3], counts: '232NO' });
+    expect(toCompressed({ size: [3, 3], counts: [2, 3, 2, 1, 1] })).toEqual({
+      size: [3, 3],
+      counts: '232NO',
+    });
     expect(toCompressed({ size: [3, 3], counts: '232NO' })).toEqual({ size: [3, 3], counts: '232NO' });
-    expect(() => toCompressed({ size: [3, 3], counts: [2, 3] })).toThrow(/sum to 5, expected height×width = 3×3 = 9/);
+    expect(() => toCompressed({ size: [3, 3], counts: [2, 3] })).toThrow(
+      /sum to 5, expected height×width = 3×3 = 9/,
+    );
     expect(() => toCompressed({ size: [3, 3], counts: [2, -3, 10] })).toThrow(/count 1 is -3/);
     expect(() => toCompressed({ size: [3, 3], counts: [2, 3.5, 3.5] })).toThrow(/count 1 is 3.5/);
     expect(() => toCompressed({ size: [3], counts: [3] })).toThrow(/size must be \[height, width\]/);
@@ -240,6 +259,8 @@ describe('round trips against the naive column scan', () => {
       expect(got.data).toBe(buf);
       expect(bits(got)).toEqual(bits(m));
     }
-    expect(() => decodeCounts([4], 2, 2, new Uint8Array(5))).toThrow(/output buffer has 5 bytes, expected 2×2 = 4/);
+    expect(() => decodeCounts([4], 2, 2, new Uint8Array(5))).toThrow(
+      /output buffer has 5 bytes, expected 2×2 = 4/,
+    );
   });
 });

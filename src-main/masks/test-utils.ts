@@ -40,7 +40,11 @@ export function randomMask(width: number, height: number, density: number, rnd: 
 }
 
 /** Filled axis-aligned ellipses: the shape of a realistic object mask. */
-export function ellipses(width: number, height: number, list: [cx: number, cy: number, rx: number, ry: number][]): BinaryMask {
+export function ellipses(
+  width: number,
+  height: number,
+  list: [cx: number, cy: number, rx: number, ry: number][],
+): BinaryMask {
   const m = blank(width, height);
   for (const [cx, cy, rx, ry] of list) {
     for (let y = Math.max(0, Math.floor(cy - ry)); y < Math.min(height, Math.ceil(cy + ry) + 1); y++) {

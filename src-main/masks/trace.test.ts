@@ -31,7 +31,9 @@ describe('traceContours', () => {
     full.data.fill(1);
     expect(traceContours(full)).toEqual([{ outer: [0, 0, 5, 0, 5, 3, 0, 3], holes: [] }]);
     // An L: six corners.
-    expect(traceContours(fromAscii('#..', '#..', '###'))[0].outer).toEqual([0, 0, 1, 0, 1, 2, 3, 2, 3, 3, 0, 3]);
+    expect(traceContours(fromAscii('#..', '#..', '###'))[0].outer).toEqual([
+      0, 0, 1, 0, 1, 2, 3, 2, 3, 3, 0, 3,
+    ]);
   });
 
   it('gives holes counter-clockwise on screen (negative shoelace area)', () => {
@@ -46,7 +48,9 @@ describe('traceContours', () => {
 
   it('8-connectivity: diagonal pixels form one contour that touches itself at the corner', () => {
     const m = fromAscii('#.', '.#');
-    expect(traceContours(m, 8)).toEqual([{ outer: [0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 1, 2, 1, 1, 0, 1], holes: [] }]);
+    expect(traceContours(m, 8)).toEqual([
+      { outer: [0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 1, 2, 1, 1, 0, 1], holes: [] },
+    ]);
     expect(traceContours(m, 4)).toEqual([
       { outer: [0, 0, 1, 0, 1, 1, 0, 1], holes: [] },
       { outer: [1, 1, 2, 1, 2, 2, 1, 2], holes: [] },
@@ -91,7 +95,9 @@ describe('maskToCocoPolygons', () => {
     const m = fromAscii('.......', '.#####.', '.#####.', '.##.##.', '.#####.', '.#####.', '.......');
     // Up from (3,3) along x=3 to the outline's top edge at (3,1); down, around the hole from
     // its top-left corner, back to it, up, and on along the outline.
-    expect(maskToCocoPolygons(m)).toEqual([[1, 1, 3, 1, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 1, 6, 1, 6, 6, 1, 6]]);
+    expect(maskToCocoPolygons(m)).toEqual([
+      [1, 1, 3, 1, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 1, 6, 1, 6, 6, 1, 6],
+    ]);
     expect(bits(roundTrip(m))).toEqual(bits(m));
   });
 
@@ -131,7 +137,15 @@ describe('maskToCocoPolygons', () => {
     'touching the border': fromAscii('###', '#.#', '###'),
     'hole touching the outline at a corner': fromAscii('#####', '#.###', '##..#', '#####'),
     'full image': fromAscii('####', '####'),
-    'ring with an island': fromAscii('#######', '#.....#', '#.###.#', '#.#.#.#', '#.###.#', '#.....#', '#######'),
+    'ring with an island': fromAscii(
+      '#######',
+      '#.....#',
+      '#.###.#',
+      '#.#.#.#',
+      '#.###.#',
+      '#.....#',
+      '#######',
+    ),
   };
   for (const [name, m] of Object.entries(shapes)) {
     it(`reproduces "${name}" exactly through pycocotools rasterisation (8- and 4-connectivity)`, () => {
@@ -178,7 +192,8 @@ describe('maskToCocoPolygons', () => {
       [1400, 550, 60, 90],
     ]);
     const islands = ellipses(w, h, [[500, 500, 40, 30]]);
-    for (let i = 0; i < m.data.length; i++) m.data[i] = (m.data[i] && !holes.data[i]) || islands.data[i] ? 1 : 0;
+    for (let i = 0; i < m.data.length; i++)
+      m.data[i] = (m.data[i] && !holes.data[i]) || islands.data[i] ? 1 : 0;
     const back = roundTrip(m);
     expect(Buffer.from(back.data).equals(Buffer.from(m.data))).toBe(true);
   });

@@ -78,12 +78,13 @@ const NEXT = (() => {
 
 function trace(mask: BinaryMask, connectivity: 4 | 8): Traced {
   const { width: w, height: h, data } = mask;
-  if (connectivity !== 4 && connectivity !== 8) throw new Error(`connectivity must be 4 or 8, got ${connectivity}`);
+  if (connectivity !== 4 && connectivity !== 8)
+    throw new Error(`connectivity must be 4 or 8, got ${connectivity}`);
   if (data.length !== w * h) throw new Error(`mask data has ${data.length} bytes, expected ${w}×${h}`);
   const pw = (w + 2 + 3) & ~3;
   const pad = new Uint8Array(pw * (h + 2));
   for (let y = 0; y < h; y++) pad.set(data.subarray(y * w, y * w + w), (y + 1) * pw + 1);
-  const words = new Int32Array(pad.buffer, 0, pad.length >> 2);
+  const words = new Int32Array(pad.buffer, 0, pad.length / 4);
   const wpr = pw >> 2;
   const edgeLoop = new Int32Array((h + 1) * w);
   const edgeSeg = new Int32Array((h + 1) * w);
@@ -140,7 +141,11 @@ function trace(mask: BinaryMask, connectivity: 4 | 8): Traced {
       cy += DY[d];
       // Pixels around vertex (vx, cy): TL = pad[base], TR, BL = one pad row down, BR.
       const base = cy * pw + vx;
-      const code = (-pad[base] >>> 31) | ((-pad[base + 1] >>> 31) << 1) | ((-pad[base + pw] >>> 31) << 2) | ((-pad[base + pw + 1] >>> 31) << 3);
+      const code =
+        (-pad[base] >>> 31) |
+        ((-pad[base + 1] >>> 31) << 1) |
+        ((-pad[base + pw] >>> 31) << 2) |
+        ((-pad[base + pw + 1] >>> 31) << 3);
       const nd = code === SADDLE_TL_BR || code === SADDLE_TR_BL ? (d + saddleTurn) & 3 : NEXT[code];
       if (vx === sx && cy === sy && nd === d0) {
         // Closed. Put the start vertex first if it is a corner; segment indices shift by one.
@@ -224,7 +229,8 @@ function attachHoles(t: Traced, w: number): { attach: (Attach[] | undefined)[]; 
     // Top-most, then left-most vertex: the pixel above it is foreground of this component.
     const p = loop.pts;
     let hi = 0;
-    for (let i = 2; i < p.length; i += 2) if (p[i + 1] < p[2 * hi + 1] || (p[i + 1] === p[2 * hi + 1] && p[i] < p[2 * hi])) hi = i / 2;
+    for (let i = 2; i < p.length; i += 2)
+      if (p[i + 1] < p[2 * hi + 1] || (p[i + 1] === p[2 * hi + 1] && p[i] < p[2 * hi])) hi = i / 2;
     const hx = p[2 * hi];
     const hy = p[2 * hi + 1];
     // Walk up the line x = hx to the first horizontal boundary in the pixel column on either
@@ -235,7 +241,8 @@ function attachHoles(t: Traced, w: number): { attach: (Attach[] | undefined)[]; 
       if (fg(hx, r - 1) !== fg(hx, r)) found = r * w + hx;
       else if (fg(hx - 1, r - 1) !== fg(hx - 1, r)) found = r * w + hx - 1;
     }
-    if (found < 0 || edgeLoop[found] === 0) throw new Error(`internal: no boundary above hole at (${hx}, ${hy})`);
+    if (found < 0 || edgeLoop[found] === 0)
+      throw new Error(`internal: no boundary above hole at (${hx}, ${hy})`);
     const pl = edgeLoop[found] - 1;
     parent[li] = pl;
     (attach[pl] ??= []).push({ seg: edgeSeg[found], px: hx, py: Math.floor(found / w), child: li, h: hi });
@@ -257,7 +264,8 @@ export function maskToCocoPolygons(mask: BinaryMask, connectivity: 4 | 8 = 8): n
   const t = trace(mask, connectivity);
   const { attach } = attachHoles(t, mask.width);
   const polys: number[][] = [];
-  for (let li = 0; li < t.loops.length; li++) if (t.loops[li].area2 > 0) polys.push(dedupe(emit(t.loops, attach, li)));
+  for (let li = 0; li < t.loops.length; li++)
+    if (t.loops[li].area2 > 0) polys.push(dedupe(emit(t.loops, attach, li)));
   return polys;
 }
 
@@ -275,7 +283,9 @@ function emit(loops: Loop[], attach: (Attach[] | undefined)[], root: number): nu
     for (const [s, list] of m) {
       const sx = pts[2 * s];
       const sy = pts[2 * s + 1];
-      list.sort((a, b) => Math.abs(a.px - sx) + Math.abs(a.py - sy) - (Math.abs(b.px - sx) + Math.abs(b.py - sy)));
+      list.sort(
+        (a, b) => Math.abs(a.px - sx) + Math.abs(a.py - sy) - (Math.abs(b.px - sx) + Math.abs(b.py - sy)),
+      );
     }
     return m;
   };
@@ -289,7 +299,9 @@ function emit(loops: Loop[], attach: (Attach[] | undefined)[], root: number): nu
     via: Attach | null;
   }
   const out: number[] = [];
-  const stack: Frame[] = [{ loop: root, start: 0, step: 0, segs: bySeg(root), pending: null, pi: 0, via: null }];
+  const stack: Frame[] = [
+    { loop: root, start: 0, step: 0, segs: bySeg(root), pending: null, pi: 0, via: null },
+  ];
   while (stack.length) {
     const f = stack[stack.length - 1];
     const pts = loops[f.loop].pts;

@@ -75,6 +75,15 @@ export class ProjectService {
     });
   }
 
+  /** Rename and patch in one transaction (categories.update). */
+  editCategory(ref: string | number, name: string | undefined, patch: Parameters<typeof updateCategory>[2]): Category {
+    return this.pdb.tx(() => {
+      let cat = name !== undefined ? renameCategory(this.pdb, ref, name) : null;
+      if (!cat || Object.values(patch).some((v) => v !== undefined)) cat = updateCategory(this.pdb, cat?.id ?? ref, patch);
+      return cat;
+    });
+  }
+
   renameCategory(ref: string | number, name: string): Category {
     return renameCategory(this.pdb, ref, name);
   }

@@ -262,9 +262,12 @@ export const events = {
   'project.addProgress': z.object({ done: z.number().int(), total: z.number().int(), path: z.string() }),
   'jobs.progress': JobProgress,
   'models.downloadProgress': z.object({ id: z.string(), file: z.string(), bytes: z.number(), total: z.number().nullable() }),
+  /** Images whose status or annotations changed; empty `ids`: many changed (folder added, merge): reload. */
   'images.changed': z.object({ ids: z.array(Id) }),
   /** A project was opened or created (also from the app menu): reload everything. */
   'session.changed': SessionInfo,
+  /** An app-menu item the renderer performs (Electron): undo, redo, accept, next image, ... */
+  'app.command': z.object({ command: z.string() }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

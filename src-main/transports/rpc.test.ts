@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { LwError } from '../shared/errors';
 import type { Result } from '../shared/api';
 import { useTmp } from '../test-support/tmp';
+import { writeImage } from '../test-support/images';
 import { AppSession } from '../app/session';
+import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type Handlers } from './rpc-server';
 import { createMemoryTransportPair } from './memory';
 import { createRpcClient } from './client';
@@ -123,6 +125,61 @@ describe('AppSession over RPC', () => {
     expect(changed).toHaveLength(1);
   });
 
+  it('adds a folder with progress events, then queries, edits and exports through RPC', async () => {
+    const dir = tmp();
+    for (let i = 0; i < 3; i++) await writeImage(join(dir, 'imgs', `im${i}.png`), 40, 30, { seed: i });
+    const session = new AppSession({ shell: 'browser', imageUrl: '/images/{id}', thumbnailUrl: '/thumbs/{id}', userDataDir: join(dir, 'ud') });
+    const { server, client } = connect(session.handlers());
+    session.bind(server);
+    await client.call('project.create', { path: join(dir, 'p.lw') });
+    const progress: { done: number; total: number }[] = [];
+    const changed: unknown[] = [];
+    client.on('project.addProgress', (p) => progress.push(p));
+    client.on('images.changed', (p) => changed.push(p));
+    expect(await client.call('project.addFolder', { folder: join(dir, 'imgs') })).toMatchObject({ scanned: 3, added: 3 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(progress.at(-1)).toMatchObject({ done: 3, total: 3 });
+    const page = await client.call('images.query', { limit: 2 });
+    expect(page).toMatchObject({ total: 3, items: [{ name: 'im0.png', status: 'unlabeled', topScore: null }, { name: 'im1.png' }] });
+    const red = await client.call('categories.add', { name: 'red' });
+    const id = page.items[0].id;
+    const r = await client.call('annotations.apply', { imageId: id, changes: [{ op: 'create', categoryId: red.id, bbox: [1, 2, 10, 10] }] });
+    expect(r).toMatchObject({ status: 'in_progress', created: [expect.any(Number)] });
+    expect(await client.call('images.setStatus', { id, status: 'reviewed' })).toEqual({ status: 'reviewed' });
+    expect(await client.call('images.nextUnreviewed', { after: id })).toEqual({ id: page.items[1].id });
+    expect(await client.call('export.preview', { reviewedOnly: true })).toEqual({ images: 1, annotations: 1, categories: 1 });
+    const out = await client.call('export.coco', { path: join(dir, 'out.json'), reviewedOnly: true });
+    expect(out).toMatchObject({ images: 1, annotations: 1, categories: 1, path: join(dir, 'out.json') });
+    expect(out.bytes).toBeGreaterThan(0);
+    expect(changed).toContainEqual({ ids: [id] });
+    await session.close();
+  });
+
+  it('lists, verifies, imports and removes model packs', async () => {
+    const dir = tmp();
+    const prev = process.env.LABELWRIGHT_MODELS;
+    process.env.LABELWRIGHT_MODELS = join(dir, 'models');
+    try {
+      const session = new AppSession({ shell: 'browser', imageUrl: '', thumbnailUrl: '', userDataDir: join(dir, 'ud') });
+      const { client } = connect(session.handlers());
+      const list = await client.call('models.list', {});
+      const fixture = list.packs.find((p) => p.id === 'glip-fixture');
+      expect(fixture).toMatchObject({ kind: 'glip', fixture: true, installed: true, missing: [], source: 'bundled' });
+      expect(list.executionProvider.provider).toMatch(/cpu|cuda|dml|coreml/);
+      const verify = await client.call('models.verify', { id: 'glip-fixture' });
+      expect(verify.length).toBeGreaterThan(0);
+      expect(verify.every((v) => v.ok)).toBe(true);
+      await expect(client.call('models.remove', { id: 'glip-fixture' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      const imported = await client.call('models.import', { folder: join(import.meta.dirname, '../../models/fixtures/glip-fixture') });
+      expect(imported).toMatchObject({ id: 'glip-fixture', installed: true, source: 'user' });
+      expect(await client.call('models.remove', { id: 'glip-fixture' })).toEqual({ removed: true });
+      await expect(client.call('models.verify', { id: 'no-such-pack' })).rejects.toMatchObject({ code: 'MODEL_PACK_MISSING' });
+    } finally {
+      if (prev === undefined) delete process.env.LABELWRIGHT_MODELS;
+      else process.env.LABELWRIGHT_MODELS = prev;
+    }
+  });
+
   it('binds jobs.* to an injected job service and forwards its progress events', async () => {
     const dir = tmp();
     const listeners: ((p: never) => void)[] = [];
@@ -132,19 +189,20 @@ describe('AppSession over RPC', () => {
       imageUrl: '',
       thumbnailUrl: '',
       userDataDir: join(dir, 'ud'),
-      jobs: () => ({
+      // a fake of the JobService surface the session binds (cast: the interface may grow)
+      jobs: (() => ({
         start: async () => ({ ...job, packs: ['glip-fixture'], createdAt: 1 }),
         list: () => [],
         pause: async () => ({ ...job, state: 'paused', packs: [], createdAt: 1 }),
         resume: async () => ({ ...job, packs: [], createdAt: 1 }),
         cancel: async () => ({ ...job, state: 'cancelled', packs: [], createdAt: 1 }),
         retry: async () => ({ ...job, packs: [], createdAt: 1 }),
-        onProgress: (l) => {
+        onProgress: (l: unknown) => {
           listeners.push(l as never);
           return () => undefined;
         },
         close: async () => undefined,
-      }),
+      })) as unknown as JobServiceFactory,
     });
     const { server, client } = connect(session.handlers());
     session.bind(server);

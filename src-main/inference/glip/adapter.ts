@@ -4,7 +4,7 @@ import type { Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { checkCategories } from '../categories';
 import { checkNotConsumed, glipPlan, prepareImage, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
-import type { LoadedGraph, SessionPool } from '../runtime/session-pool';
+import { runGraph, type SessionPool } from '../runtime/session-pool';
 import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from '../types';
 import { DEFAULT_THRESHOLD, levelCandidates, nmsAndTop, toCocoBox, type Candidate } from './postprocess';
 import { buildPrompts, phraseOf, type GlipPrompt } from './prompt';
@@ -135,12 +135,4 @@ export async function createGlipAdapter(pack: PackRef, pool: SessionPool): Promi
     },
     dispose: () => pool.release(pack.dir),
   };
-}
-
-export async function runGraph(g: LoadedGraph, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
-  try {
-    return (await g.session.run(feeds)) as Record<string, ort.Tensor>;
-  } catch (e) {
-    throw new LwError('INFERENCE_FAILED', `${g.file} (${g.role}) failed to run: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, undefined, { cause: e });
-  }
 }

@@ -2,9 +2,8 @@
 import ort from 'onnxruntime-node';
 import { LwError } from '../../shared/errors';
 import { checkCategories } from '../categories';
-import { runGraph } from '../glip/adapter';
 import { checkNotConsumed, groupvitPlan, prepareImage, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
-import type { SessionPool } from '../runtime/session-pool';
+import { runGraph, type SessionPool } from '../runtime/session-pool';
 import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from '../types';
 import { classMasks, groupAffinity, groupMap, labelRuns, normaliseRows } from './postprocess';
 import { ClipTokenizer, CLIP_CONTEXT } from './tokenizer';

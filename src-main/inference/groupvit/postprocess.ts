@@ -231,8 +231,6 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
   // argmax class, each ≥ threshold, or both background) every convex blend of their rows has
   // it too, so such cells need no per-pixel work.
   const MIXED = -2;
-  const lab = new Int32Array(H * W);
-  for (let i = 0; i < lab.length; i++) lab[i] = groupLabel[gid[i]];
   const segOff = new Int32Array(W + 1);
   let segCap = W * 4;
   let segStart = new Int32Array(segCap);
@@ -244,8 +242,16 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
     let prev = -3;
     for (let r = 0; r < H; r++) {
       const r1 = r + 1 < H ? r + 1 : r;
-      const l = lab[r * W + x0];
-      const cell = l === lab[r * W + x1] && l === lab[r1 * W + x0] && l === lab[r1 * W + x1] ? l : MIXED;
+      const g = gid[r * W + x0];
+      const g01 = gid[r * W + x1];
+      const g10 = gid[r1 * W + x0];
+      const g11 = gid[r1 * W + x1];
+      let cell: number;
+      if (g === g01 && g === g10 && g === g11) cell = groupLabel[g];
+      else {
+        const l = groupLabel[g];
+        cell = l === groupLabel[g01] && l === groupLabel[g10] && l === groupLabel[g11] ? l : MIXED;
+      }
       if (cell !== prev || cell === MIXED) {
         if (nSeg === segCap) {
           segCap *= 2;

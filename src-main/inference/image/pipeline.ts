@@ -174,24 +174,22 @@ export function normalizeToChw(rgb: Uint8Array, width: number, height: number, p
       if (W !== width) for (let y = 0; y < height; y++) out.fill(0, base + y * W + width, base + (y + 1) * W);
       out.fill(0, base + height * W, base + plane);
     }
-  const order = plan.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const o0 = out.subarray(0, plane);
-  const o1 = out.subarray(plane, 2 * plane);
-  const o2 = out.subarray(2 * plane, 3 * plane);
-  const l0 = LUTS[order[0]];
-  const l1 = LUTS[order[1]];
-  const l2 = LUTS[order[2]];
-  const s0 = order[0];
-  const s1 = order[1];
-  const s2 = order[2];
+  // Planes in the model's channel order; constant source offsets keep the loop tight.
+  const bgr = plan.channelOrder === 'bgr';
+  const lr = LUTS[0];
+  const lg = LUTS[1];
+  const lb = LUTS[2];
+  const pr = bgr ? 2 * plane : 0;
+  const pb = bgr ? 0 : 2 * plane;
+  const pg = plane;
   for (let y = 0; y < height; y++) {
     let i = y * width * 3;
-    let o = y * W;
-    const end = o + width;
-    for (; o < end; o++, i += 3) {
-      o0[o] = l0[rgb[i + s0]];
-      o1[o] = l1[rgb[i + s1]];
-      o2[o] = l2[rgb[i + s2]];
+    const row = y * W;
+    for (let x = 0; x < width; x++, i += 3) {
+      const o = row + x;
+      out[pr + o] = lr[rgb[i]];
+      out[pg + o] = lg[rgb[i + 1]];
+      out[pb + o] = lb[rgb[i + 2]];
     }
   }
   return out;

@@ -178,3 +178,12 @@ function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return i < 0 ? s : s.slice(0, i);
 }
+
+/** Runs one graph; ORT failures become INFERENCE_FAILED naming the file. */
+export async function runGraph(g: LoadedGraph, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  try {
+    return (await g.session.run(feeds)) as Record<string, ort.Tensor>;
+  } catch (e) {
+    throw new LwError('INFERENCE_FAILED', `${g.file} (${g.role}) failed to run: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, undefined, { cause: e });
+  }
+}

@@ -15,7 +15,7 @@ import type { Annotation, Category } from '../../../src-main/shared/contract';
 import type { EditorStore } from './store';
 import { VISIBLE_STATES } from './store';
 import { useEditor, input } from './useEditor';
-import { clampMove, clipBox, fromCorners, HANDLES, handlePoint, moveBox, resizeBox, roundBox, sameBox, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
+import { clampMove, clipBox, unionBox, fromCorners, HANDLES, handlePoint, moveBox, resizeBox, roundBox, sameBox, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
 import { maskCanvas, renderMask } from './masks';
 import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from './rle';
 
@@ -47,6 +47,7 @@ export function useImageElement(url: string | null): HTMLImageElement | null {
 export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl: string | null }) {
   const s = useEditor(store);
   const wrap = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<Konva.Stage>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
   const [pointer, setPointer] = useState<Point | null>(null);
@@ -56,6 +57,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   const update = (d: Drag | null) => {
     dragRef.current = d;
     setDrag(d);
+    follow(d != null);
   };
 
   useEffect(() => {
@@ -137,19 +139,24 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     store.set({ selectedId: null, labelPopup: false });
   };
 
+  /** Hover only; drags follow the window (below) so they survive leaving the canvas. */
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const stage = e.target.getStage();
-    if (!stage || !image) return;
+    if (!stage || !image || dragRef.current) return;
     const p = imagePoint(stage);
     if (!p) return;
-    const d = dragRef.current;
     const st = store.get();
     if (st.tool === 'brush' || st.tool === 'eraser' || st.tool === 'box') setPointer(p);
-    if (!d) {
-      const id = annotationIdOf(e.target);
-      if (id !== st.hoverId) store.set({ hoverId: id });
-      return;
-    }
+    const id = annotationIdOf(e.target);
+    if (id !== st.hoverId) store.set({ hoverId: id });
+  };
+
+  const dragMove = (stage: Konva.Stage) => {
+    const d = dragRef.current;
+    const p = imagePoint(stage);
+    if (!d || !p || !image) return;
+    const st = store.get();
+    if (st.tool === 'brush' || st.tool === 'eraser' || st.tool === 'box') setPointer(p);
     if (d.kind === 'pan') {
       const sp = stage.getPointerPosition()!;
       store.set({ view: { zoom: st.view.zoom, pan: { x: d.orig.x + sp.x - d.start.x, y: d.orig.y + sp.y - d.start.y } } });
@@ -166,21 +173,55 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     }
   };
 
+  // While a gesture is on, follow the pointer anywhere in the window and end it on any
+  // mouseup, even outside the canvas. Attached synchronously when the gesture starts.
+  const handlers = useRef({ dragMove, onMouseUp: () => undefined as void });
+  const detach = useRef<(() => void) | null>(null);
+  const follow = (on: boolean) => {
+    if (!on) {
+      detach.current?.();
+      detach.current = null;
+      return;
+    }
+    if (detach.current) return;
+    const move = (e: MouseEvent) => {
+      const stage = stageRef.current;
+      if (!stage) return;
+      stage.setPointersPositions(e);
+      handlers.current.dragMove(stage);
+    };
+    const up = () => handlers.current.onMouseUp();
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+    detach.current = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+  };
+  useEffect(() => () => detach.current?.(), []);
+
   const onMouseUp = () => {
     const d = dragRef.current;
     if (!d) return;
     update(null);
     if (d.kind === 'move' || d.kind === 'resize') {
-      const b = roundBox(d.cur);
-      if (!sameBox(b, d.orig) && b[2] >= 1 && b[3] >= 1) store.setBox(d.id, b, d.kind === 'move' ? 'Move box' : 'Resize box');
+      // A click is not an edit: only a box that actually moved is committed (and rounded).
+      if (sameBox(d.cur, d.orig)) return;
+      const b = d.kind === 'move' ? ([Math.round(d.cur[0] * 100) / 100, Math.round(d.cur[1] * 100) / 100, d.orig[2], d.orig[3]] as Bbox) : roundBox(d.cur);
+      if (b[2] >= 1 && b[3] >= 1) store.setBox(d.id, b, d.kind === 'move' ? 'Move box' : 'Resize box');
     } else if (d.kind === 'draw') {
       const b = roundBox(d.cur);
       if (b[2] >= 2 && b[3] >= 2) store.createBox(b);
     } else if (d.kind === 'paint') {
-      const bbox = maskBbox(d.mask);
-      store.setMask(d.id, bbox ? encodeMask(d.mask) : null, bbox, d.value ? 'Brush' : 'Erase');
+      // The box follows the mask; a box-only annotation keeps its box grown to hold the new mask.
+      const a = store.get().annotations.find((x) => x.id === d.id);
+      const mb = maskBbox(d.mask);
+      const bbox = mb && a && !a.rle ? unionBox(a.bbox as Bbox, mb) : mb;
+      store.setMask(d.id, mb ? encodeMask(d.mask) : null, bbox, d.value ? 'Brush' : 'Erase');
     }
   };
+
+  handlers.current = { dragMove, onMouseUp };
 
   const onDblClick = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const id = annotationIdOf(e.target);
@@ -211,8 +252,8 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
         x={view.pan.x}
         y={view.pan.y}
         onMouseDown={onMouseDown}
+        ref={stageRef}
         onMouseMove={onMouseMove}
-        onMouseUp={onMouseUp}
         onDblClick={onDblClick}
       >
         <StaticLayer

@@ -42,6 +42,11 @@ export function fromCorners(a: Point, b: Point): Bbox {
   return [x, y, Math.abs(b.x - a.x), Math.abs(b.y - a.y)];
 }
 
+export function unionBox(a: Bbox, b: Bbox): Bbox {
+  const x0 = Math.min(a[0], b[0]), y0 = Math.min(a[1], b[1]);
+  return [x0, y0, Math.max(a[0] + a[2], b[0] + b[2]) - x0, Math.max(a[1] + a[3], b[1] + b[3]) - y0];
+}
+
 export function moveBox(b: Bbox, dx: number, dy: number): Bbox {
   return [b[0] + dx, b[1] + dy, b[2], b[3]];
 }

@@ -43,7 +43,6 @@ export function EditorScreen() {
           ))}
         </div>
         <label className="inline" title="Category for new boxes (1–9)">
-          New:
           <select value={s.drawCategoryId ?? ''} onChange={(e) => store.set({ drawCategoryId: Number(e.target.value) })} data-testid="draw-category">
             {store.categories.map((c, i) => (
               <option key={c.id} value={c.id}>
@@ -54,11 +53,11 @@ export function EditorScreen() {
         </label>
         {(s.tool === 'brush' || s.tool === 'eraser') && (
           <label className="inline" title="Brush size ([ and ])">
-            Size <input type="range" min={1} max={200} value={s.brushSize} onChange={(e) => store.set({ brushSize: Number(e.target.value) })} /> <span className="mono">{s.brushSize}px</span>
+            <input type="range" min={1} max={200} value={s.brushSize} onChange={(e) => store.set({ brushSize: Number(e.target.value) })} /> <span className="mono">{s.brushSize}px</span>
           </label>
         )}
         <label className="inline" title="Masks (M)">
-          <input type="checkbox" checked={s.showMasks} onChange={(e) => store.set({ showMasks: e.target.checked })} data-testid="show-masks" /> Masks <kbd>M</kbd>
+          <input type="checkbox" checked={s.showMasks} onChange={(e) => store.set({ showMasks: e.target.checked })} data-testid="show-masks" /> Masks
         </label>
         <input type="range" min={0} max={1} step={0.05} value={s.maskOpacity} onChange={(e) => store.set({ maskOpacity: Number(e.target.value) })} aria-label="Mask opacity" title="Mask opacity" />
         <div className="sep" />
@@ -234,7 +233,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
                     .map((a) => (
                       <tr key={a.id}>
                         <td>
-                          {a.id === 'label.1' ? <kbd>1–9</kbd> : keysOf(a, scheme).map((k) => <kbd key={k}>{prettyChord(k)}</kbd>)}
+                          {a.id === 'label.1' ? <kbd>1–9</kbd> : keysOf(a, scheme).filter((k) => k !== 'shift+/').map((k) => <kbd key={k}>{prettyChord(k)}</kbd>)}
                         </td>
                         <td>{a.id === 'label.1' ? 'Label as category (hotkey, else nth)' : a.id.startsWith('nudge.left') ? a.label.replace('left', '(arrows)') : a.label}</td>
                         <td className="muted">{a.capture === 'record' ? 'undoable' : ''}</td>

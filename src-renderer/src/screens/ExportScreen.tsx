@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ExportRequest } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../rpc/client';
+import { PickButton } from '../panels/PickButton';
 
 type Opts = Required<Omit<ExportRequest, 'path'>>;
 
@@ -81,7 +82,10 @@ export function ExportScreen() {
           </button>
         </div>
         <span>File</span>
-        <input className="wide mono" value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" spellCheck={false} />
+        <div className="row">
+          <input className="wide mono" value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" spellCheck={false} />
+          <PickButton purpose="exportCoco" onPick={setPath} />
+        </div>
       </div>
       <div className="summary" data-testid="export-preview">
         {preview ? (

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../rpc/client';
+import { PickButton } from '../panels/PickButton';
 
 type Verify = { role: string; ok: boolean; reason?: string }[];
 
@@ -130,6 +131,7 @@ export function ModelsScreen() {
       <h3>Import a pack folder</h3>
       <div className="row">
         <input className="wide" placeholder="/path/to/pack (with pack.json)" value={folder} onChange={(e) => setFolder(e.target.value)} />
+        <PickButton purpose="importModel" onPick={setFolder} />
         <button disabled={!folder.trim() || busy != null} onClick={() => void run('import', () => client.call('models.import', { folder: folder.trim() }), 'Imported')}>
           Import
         </button>

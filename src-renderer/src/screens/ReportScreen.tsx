@@ -77,7 +77,7 @@ function BarChart({ rows }: { rows: CorrectionRow[] }) {
   return (
     <svg className="chart" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Corrections per category" data-testid="report-chart">
       {SERIES.map((s, i) => (
-        <g key={s.key} transform={`translate(${labelW + i * 120}, 8)`}>
+        <g key={s.key} transform={`translate(${labelW + SERIES.slice(0, i).reduce((x, p) => x + p.label.length * 6.2 + 28, 0)}, 8)`}>
           <rect width={10} height={10} fill={s.color} />
           <text x={14} y={9} className="legend">
             {s.label}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AddImagesResult } from '../../../src-main/shared/contract';
 import { useApp } from '../app-context';
 import { errorMessage } from '../rpc/client';
+import { PickButton } from '../panels/PickButton';
 
 /** Create or open a project by path (the browser host has no native dialogs), then add folders. */
 export function StartScreen() {
@@ -48,6 +49,8 @@ export function StartScreen() {
           <button data-testid="open-project" disabled={busy} onClick={() => void run('project.open', path)}>
             Open project
           </button>
+          <PickButton purpose="createProject" label="New…" onPick={(p) => void run('project.create', p)} />
+          <PickButton purpose="openProject" label="Open…" onPick={(p) => void run('project.open', p)} />
         </div>
         {err && <p className="error" role="alert">{err}</p>}
         {session?.recent && session.recent.length > 0 && (
@@ -110,6 +113,7 @@ export function AddFolderCard() {
         <button className="primary" data-testid="add-folder" disabled={busy} onClick={() => void add()}>
           Add folder
         </button>
+        <PickButton purpose="addFolder" onPick={setFolder} />
         <button onClick={() => go('browser')} data-testid="go-browser">
           Browse images →
         </button>

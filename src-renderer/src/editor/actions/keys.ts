@@ -26,6 +26,6 @@ export function chordOf(e: KeyLike): string {
 export function prettyChord(chord: string): string {
   return chord
     .split('+')
-    .map((p) => ({ mod: isMac ? '⌘' : 'Ctrl', shift: 'Shift', alt: 'Alt', arrowleft: '←', arrowright: '→', arrowup: '↑', arrowdown: '↓', space: 'Space', delete: 'Del', backspace: 'Backspace', enter: 'Enter', escape: 'Esc' })[p] ?? (p.length === 1 ? p.toUpperCase() : p))
+    .map((p) => ({ mod: isMac ? '⌘' : 'Ctrl', shift: 'Shift', alt: 'Alt', arrowleft: '←', arrowright: '→', arrowup: '↑', arrowdown: '↓', space: 'Space', delete: 'Del', backspace: 'Backspace', enter: 'Enter', escape: 'Esc' })[p] ?? (p.length === 1 ? p.toUpperCase() : p[0].toUpperCase() + p.slice(1)))
     .join('+');
 }

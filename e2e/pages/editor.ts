@@ -1,0 +1,69 @@
+import { expect, type Page } from '@playwright/test';
+import type { EditorSnapshot } from '../../src-renderer/src/test-api';
+
+type Corner = 'nw' | 'ne' | 'se' | 'sw';
+
+/** Drives the canvas with the real mouse and keyboard; reads state through the test API. */
+export class EditorPage {
+  constructor(private page: Page) {}
+
+  state(): Promise<EditorSnapshot> {
+    return this.page.evaluate(() => window.__labelwright!.getEditorState());
+  }
+
+  async waitForIdle(): Promise<void> {
+    await this.page.evaluate(() => window.__labelwright!.waitForIdle());
+  }
+
+  async waitForImage(): Promise<EditorSnapshot> {
+    await this.page.waitForFunction(() => window.__labelwright?.getEditorState().imageId != null);
+    return this.state();
+  }
+
+  async visible(): Promise<EditorSnapshot['annotations']> {
+    return (await this.state()).annotations.filter((a) => a.state === 'pending' || a.state === 'accepted');
+  }
+
+  private async client(x: number, y: number): Promise<{ x: number; y: number }> {
+    return this.page.evaluate(([x, y]) => window.__labelwright!.toClient(x, y), [x, y] as const);
+  }
+
+  /** Clicks the middle of an annotation's box. */
+  async select(id: number): Promise<void> {
+    const a = (await this.state()).annotations.find((x) => x.id === id);
+    if (!a) throw new Error(`no annotation ${id}`);
+    const p = await this.client(a.bbox[0] + a.bbox[2] / 2, a.bbox[1] + a.bbox[3] / 2);
+    await this.page.mouse.click(p.x, p.y);
+    await expect.poll(async () => (await this.state()).selectedId).toBe(id);
+  }
+
+  /** Drags a corner handle of the selected box by (dx, dy) image pixels: one gesture. */
+  async dragCorner(id: number, corner: Corner, dx: number, dy: number): Promise<void> {
+    const a = (await this.state()).annotations.find((x) => x.id === id)!;
+    const [x, y, w, h] = a.bbox;
+    const cx = corner.includes('e') ? x + w : x;
+    const cy = corner.includes('s') ? y + h : y;
+    const from = await this.client(cx, cy);
+    const to = await this.client(cx + dx, cy + dy);
+    await this.page.mouse.move(from.x, from.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+    await this.page.mouse.move(to.x, to.y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** R, then drags a box from (x0, y0) to (x1, y1) in image pixels. */
+  async drawBox(x0: number, y0: number, x1: number, y1: number): Promise<void> {
+    await this.page.keyboard.press('r');
+    const a = await this.client(x0, y0);
+    const b = await this.client(x1, y1);
+    await this.page.mouse.move(a.x, a.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x, b.y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+}

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { protocol } from 'electron';
+import { imageContentType, parseProtocolUrl } from './image-routes';
+import type { AppSession } from './session';
+
+/** `lw-image://image/<id>` (full image) and `lw-image://thumb/<id>` (256 px JPEG). */
+export const IMAGE_SCHEME = 'lw-image';
+
+/** Must run before app 'ready'. */
+export function registerImageScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+const headers = (type: string) => ({
+  'Content-Type': type,
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'private, max-age=300',
+});
+
+const refuse = (status: number, text: string) =>
+  new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
+
+/**
+ * Serves pixels to the renderer, confined to the open project's registered images: the
+ * URL names an image id, never a path. Traversal attempts and unregistered ids get 403.
+ */
+export function handleImageProtocol(session: AppSession): void {
+  protocol.handle(IMAGE_SCHEME, async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method not allowed');
+    const route = parseProtocolUrl(request.url, IMAGE_SCHEME);
+    const file = route ? session.imageFile(route.id) : null;
+    if (!route || !file) return refuse(403, 'Forbidden: not an image of the open project');
+    try {
+      if (route.kind === 'thumb') return new Response(new Uint8Array(await session.thumbs.get(file)), { headers: headers('image/jpeg') });
+      return new Response(new Uint8Array(await readFile(file.path)), { headers: headers(imageContentType(file.path)) });
+    } catch {
+      return refuse(404, 'Image file not found');
+    }
+  });
+}
