@@ -22,6 +22,7 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.e2e\.ts$/,
+  globalSetup: './global-setup.ts',
   outputDir: '../test-results',
   timeout: 180_000,
   expect: { timeout: 20_000 },

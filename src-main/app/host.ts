@@ -190,7 +190,12 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!authorise(req)) return refuse('403 Forbidden');
+    const how = authorise(req);
+    if (!how) return refuse('403 Forbidden');
+    // Defence in depth against cross-site WebSocket hijacking: a handshake that relies on
+    // the cookie alone must come from a page of this host.
+    const origin = req.headers.origin;
+    if (how === 'cookie' && origin && !sameOrigin(origin, req.headers.host)) return refuse('403 Forbidden');
     if (path !== RPC_PATH) return refuse('404 Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => {
       rpc.attach(webSocketTransport(ws));
@@ -217,6 +222,14 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
     })());
 
   return { url: `http://127.0.0.1:${port}/?token=${token}`, token, port, session, rpc, server, close };
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {

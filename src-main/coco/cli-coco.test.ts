@@ -104,7 +104,17 @@ describe('COCO import and export through the CLI', () => {
       [5, 'rocket'],
       [6, 'cup'],
     ]);
-    expect(coco.images.map((i: { file_name: string }) => i.file_name).sort()).toEqual(['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg']);
+    // file_name is relative to the images' common folder, with forward slashes in subfolders.
+    expect(coco.images.map((i: { file_name: string }) => i.file_name).sort()).toEqual([
+      'astronaut.png',
+      'chelsea.png',
+      'coffee.png',
+      'rocket.jpg',
+      'synthetic/blue-and-red.png',
+      'synthetic/green-disc-portrait.png',
+      'synthetic/half-blue.png',
+      'synthetic/red-square.png',
+    ]);
     expect(coco.annotations.map((a: { id: number }) => a.id)).toEqual([1, 2, 3, 4]);
     for (const a of coco.annotations) {
       expect(a.iscrowd).toBe(0);

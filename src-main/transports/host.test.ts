@@ -149,6 +149,11 @@ describe('browser host security', () => {
     await expect(connectWebSocket(`${base}?token=wrong`)).rejects.toThrow(/HTTP 403/);
     await expect(connectWebSocket(`ws://127.0.0.1:${host.port}/other?token=${host.token}`)).rejects.toThrow(/HTTP 404/);
 
+    // the cookie works from the host's own pages only
+    const cookie = `lw_token_${host.port}=${host.token}`;
+    await expect(connectWebSocket(base, { Cookie: cookie, Origin: 'http://evil.example' })).rejects.toThrow(/HTTP 403/);
+    (await connectWebSocket(base, { Cookie: cookie, Origin: `http://127.0.0.1:${host.port}` })).close?.();
+
     const client = createRpcClient(await connectWebSocket(`${base}?token=${host.token}`), { timeoutMs: 5000 });
     const info = await client.call('session.info', {});
     expect(info).toMatchObject({ imageUrl: '/images/{id}', thumbnailUrl: '/thumbs/{id}', shell: 'browser', project: { name: 'p' } });

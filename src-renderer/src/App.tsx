@@ -37,6 +37,7 @@ export function App({ client }: { client: RpcClient }) {
   const [toastMsg, setToast] = useState<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);
   const [selection, setSelection] = useState<number[]>([]);
   const [fatal, setFatal] = useState<string | null>(null);
+  const [connection, setConnection] = useState<'connected' | 'reconnecting'>('connected');
   const screenRef = useRef(screen);
   screenRef.current = screen;
 
@@ -59,10 +60,15 @@ export function App({ client }: { client: RpcClient }) {
       if (testModeRequested(s)) installTestApi(client, store, () => screenRef.current);
       if (s.project) {
         void refreshCategories();
-        // At start-up go straight to the images; after create/open stay to add folders.
-        if (initial) setScreen('browser');
+        // At start-up go straight to the images (or the image in the URL); after
+        // create/open stay to add folders.
+        const m = /^#\/image\/(\d+)$/.exec(location.hash);
+        if (initial && m) {
+          setScreen('editor');
+          void store.load(Number(m[1]));
+        } else if (initial) setScreen('browser');
       } else setScreen('start');
-      store.close();
+      if (!initial) store.close();
       bump();
     },
     [client, store, refreshCategories, bump],
@@ -74,6 +80,21 @@ export function App({ client }: { client: RpcClient }) {
       .then((s) => applySession(s, true))
       .catch((e) => setFatal(errorMessage(e)));
   }, [client, applySession]);
+
+  // The host went away and came back: reload what is on screen (saves in flight were
+  // answered or not; the server's state is the truth).
+  useEffect(
+    () =>
+      client.onConnection((c) => {
+        setConnection(c);
+        if (c !== 'connected') return;
+        void refreshCategories();
+        bump();
+        const cur = store.get().imageId;
+        if (cur != null) void store.load(cur);
+      }),
+    [client, store, refreshCategories, bump],
+  );
 
   useEffect(() => {
     const offs = [
@@ -91,6 +112,17 @@ export function App({ client }: { client: RpcClient }) {
     ];
     return () => offs.forEach((f) => f());
   }, [client, store, bump, refreshCategories]);
+
+  // The open image lives in the URL hash, so a reload comes back to it.
+  useEffect(() => {
+    store.onImageChange = (id) => history.replaceState(null, '', `${location.pathname}${location.search}${id != null ? `#/image/${id}` : ''}`);
+    // Saves go out at once; warn only if the window closes while one is still in flight.
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (store.get().savingCount > 0) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, [store]);
 
   useEffect(() => {
     store.onSaved = () => setDataVersion((v) => v + 1);
@@ -183,7 +215,17 @@ export function App({ client }: { client: RpcClient }) {
           </label>
         </header>
         <main className="content">
-          {!session && <div className="loading">Connecting…</div>}
+          {!session && (
+            <div className="loading">
+              Connecting…
+              <p className="muted small">In a browser, open the exact URL the host printed: it carries the access token.</p>
+            </div>
+          )}
+          {connection === 'reconnecting' && (
+            <div className="banner" role="alert" data-testid="reconnecting">
+              Connection to the Labelwright service lost. Reconnecting… Your saved work is safe; the last change may need redoing.
+            </div>
+          )}
           {session && screen === 'start' && <StartScreen />}
           {session?.project && screen === 'browser' && <BrowserScreen />}
           {session?.project && screen === 'editor' && <EditorScreen />}

@@ -154,7 +154,9 @@ export class EditorStore {
 
   close(): void {
     this.loadSeq++;
+    const had = this.state.imageId != null;
     this.set({ imageId: null, image: null, annotations: [], selectedId: null });
+    if (had) this.onImageChange?.(null);
   }
 
   fit(): void {

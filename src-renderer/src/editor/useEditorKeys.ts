@@ -9,7 +9,8 @@ import { input } from './useEditor';
 function typing(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
   if (!el || !el.tagName) return false;
-  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+  if (el.tagName === 'INPUT') return !['checkbox', 'radio', 'range', 'button', 'color'].includes((el as HTMLInputElement).type);
+  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
 }
 
 export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {

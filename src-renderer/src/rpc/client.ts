@@ -41,31 +41,49 @@ export interface Transport {
   send(message: RpcRequest): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Resolves once messages can be sent. */
-  ready: Promise<void>;
+  ready: Promise<void> | (() => Promise<void>);
+  /** The connection dropped: requests in flight will get no answer. */
   onClose?(listener: (reason: string) => void): void;
+  /** A reconnecting transport is connected again. */
+  onOpen?(listener: () => void): void;
 }
+
+export type ConnectionState = 'connected' | 'reconnecting';
 
 export class RpcClient {
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();
   private listeners = new Map<string, Set<Listener>>();
   private idleWaiters: (() => void)[] = [];
-  private closeReason: string | null = null;
+  private connectionListeners = new Set<(s: ConnectionState) => void>();
 
   constructor(private transport: Transport) {
     transport.onMessage((m) => this.receive(m));
     transport.onClose?.((reason) => {
-      this.closeReason = reason;
+      // Answers to requests in flight are lost; callers reload what they need on reconnect.
       for (const [, p] of this.pending) p.reject(new RpcError({ code: 'INTERNAL', message: `Connection lost: ${reason}` }));
       this.pending.clear();
       this.settle();
+      for (const l of this.connectionListeners) l('reconnecting');
     });
+    transport.onOpen?.(() => {
+      for (const l of this.connectionListeners) l('connected');
+    });
+  }
+
+  onConnection(listener: (s: ConnectionState) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  private ready(): Promise<void> {
+    const r = this.transport.ready;
+    return typeof r === 'function' ? r() : r;
   }
 
   /** Calls one method; rejects with RpcError carrying the contract's error code. */
   async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    if (this.closeReason) throw new RpcError({ code: 'INTERNAL', message: `Connection lost: ${this.closeReason}` });
-    await this.transport.ready;
+    await this.ready();
     const id = this.nextId++;
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
@@ -81,7 +99,7 @@ export class RpcClient {
 
   /** Sends a message as is (the security e2e uses it for malformed requests). */
   async raw(message: unknown): Promise<unknown> {
-    await this.transport.ready;
+    await this.ready();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, method: 'raw' });
@@ -138,29 +156,53 @@ export function bridgeTransport(bridge: Bridge): Transport {
   };
 }
 
+/**
+ * A WebSocket that reconnects (backoff 250 ms → 5 s) when the host or an SSH tunnel drops.
+ * Sends wait for the socket to be open.
+ */
 export function webSocketTransport(url: string): Transport {
-  const ws = new WebSocket(url);
   const closeListeners: ((r: string) => void)[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    ws.addEventListener('open', () => resolve(), { once: true });
-    ws.addEventListener('error', () => reject(new RpcError({ code: 'INTERNAL', message: `Cannot reach the host at ${url.replace(/token=[^&]+/, 'token=…')}` })), { once: true });
-  });
-  ready.catch(() => undefined);
-  ws.addEventListener('close', (e) => {
-    for (const l of closeListeners) l(e.reason || `socket closed (${e.code})`);
-  });
+  const openListeners: (() => void)[] = [];
+  const messageListeners: ((m: unknown) => void)[] = [];
+  let ws: WebSocket;
+  let ready!: Promise<void>;
+  let markOpen!: () => void;
+  let delay = 250;
+  let everOpen = false;
+  const connect = () => {
+    ready = new Promise<void>((r) => (markOpen = r));
+    ws = new WebSocket(url);
+    ws.addEventListener('open', () => {
+      delay = 250;
+      markOpen();
+      if (everOpen) for (const l of openListeners) l();
+      everOpen = true;
+    });
+    ws.addEventListener('message', (e) => {
+      let m: unknown;
+      try {
+        m = JSON.parse(String(e.data));
+      } catch {
+        return; // not JSON: ignore
+      }
+      for (const l of messageListeners) l(m);
+    });
+    ws.addEventListener('close', (e) => {
+      if (everOpen) for (const l of closeListeners) l(e.reason || `socket closed (${e.code})`);
+      setTimeout(connect, delay);
+      delay = Math.min(5000, delay * 2);
+    });
+  };
+  connect();
   return {
-    send: (m) => ws.send(JSON.stringify(m)),
-    onMessage: (l) =>
-      ws.addEventListener('message', (e) => {
-        try {
-          l(JSON.parse(String(e.data)));
-        } catch {
-          /* not JSON: ignore */
-        }
-      }),
-    ready,
-    onClose: (l) => closeListeners.push(l),
+    send: (m) => {
+      if (ws.readyState !== WebSocket.OPEN) throw new RpcError({ code: 'INTERNAL', message: 'Not connected to the host' });
+      ws.send(JSON.stringify(m));
+    },
+    onMessage: (l) => void messageListeners.push(l),
+    ready: () => ready,
+    onClose: (l) => void closeListeners.push(l),
+    onOpen: (l) => void openListeners.push(l),
   };
 }
 

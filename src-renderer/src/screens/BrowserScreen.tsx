@@ -75,6 +75,30 @@ export function BrowserScreen() {
     }
   }, [first, last, total, pages, client, filters]);
 
+  // Keyboard: arrows move the focus ring, Enter opens, Space adds to the selection.
+  const [focus, setFocus] = useState(0);
+  const onGridKey = (e: React.KeyboardEvent) => {
+    if (total == null || total === 0) return;
+    const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 4, PageUp: -cols * 4 };
+    let next: number;
+    if (e.key in step) next = focus + step[e.key];
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = total - 1;
+    else if (e.key === 'Enter') {
+      const im = at(focus);
+      if (im) openImage(im.id);
+      return e.preventDefault();
+    } else if (e.key === ' ') {
+      const im = at(focus);
+      if (im) setSelection(selected.has(im.id) ? selection.filter((x) => x !== im.id) : [...selection, im.id]);
+      return e.preventDefault();
+    } else return;
+    e.preventDefault();
+    next = Math.max(0, Math.min(total - 1, next));
+    setFocus(next);
+    virt.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
+  };
+
   const at = (i: number): ImageSummary | undefined => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
   const selected = useMemo(() => new Set(selection), [selection]);
 
@@ -143,7 +167,7 @@ export function BrowserScreen() {
           <AddFolderCard />
         </div>
       )}
-      <div className="grid-scroller" ref={scroller} data-testid="image-grid">
+      <div className="grid-scroller" ref={scroller} data-testid="image-grid" tabIndex={0} onKeyDown={onGridKey} aria-label="Images (arrows, Enter to open, Space to select)">
         {total === 0 && <div className="empty">No images {filters.status || filters.categoryId || filters.hasPending || filters.minScore ? 'match these filters' : 'yet: add a folder'}.</div>}
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((row) => (
@@ -156,9 +180,13 @@ export function BrowserScreen() {
                 return (
                   <button
                     key={im.id}
-                    className={`cell ${selected.has(im.id) ? 'selected' : ''}`}
+                    className={`cell ${selected.has(im.id) ? 'selected' : ''} ${i === focus ? 'focused' : ''}`}
+                    tabIndex={-1}
                     style={{ width: CELL_W - 8 }}
-                    onClick={(e) => onCellClick(e, im)}
+                    onClick={(e) => {
+                      setFocus(i);
+                      onCellClick(e, im);
+                    }}
                     data-testid="grid-cell"
                     data-image-id={im.id}
                     data-name={im.name}

@@ -29,3 +29,13 @@ describe('actions', () => {
     expect(actionForKey(key('3'), 'default')?.id).toBe('label.3');
   });
 });
+
+describe('prettyChord', () => {
+  it('prints every binding, "+" included', async () => {
+    const { prettyChord } = await import('./keys');
+    for (const a of actions) for (const k of a.keys) expect(prettyChord(k).length).toBeGreaterThan(0);
+    expect(prettyChord('+')).toBe('+');
+    expect(prettyChord('mod+shift+z')).toBe('Ctrl+Shift+Z');
+    expect(prettyChord('tab')).toBe('Tab');
+  });
+});
