@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import type { Bench, BenchResult } from './types';
 import { timeIt } from './types';
 import { ProjectDb } from '../src-main/db/project-db';
-import { annotationInserter } from '../src-main/services/annotations';
+import { annotationWriter } from '../src-main/services/annotations';
 import { encodeMask } from '../src-main/masks';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
@@ -47,12 +47,12 @@ const bench: Bench = async () => {
       for (let c = 1; c <= 10; c++) cat.run(`class${c}`, `class${c}`, `class${c}`);
     });
 
-    const insert = annotationInserter(pdb);
     const ins = await timeIt(() =>
       pdb.tx(() => {
+        const writer = annotationWriter(pdb);
         for (let i = 0; i < ANNOTATIONS; i++) {
           const m = masks[i % masks.length];
-          insert({
+          writer.insert({
             imageId: 1 + (i % IMAGES),
             categoryId: 1 + (i % 10),
             bbox: [i % 500, i % 400, 40.5, 30.25],
@@ -63,6 +63,7 @@ const bench: Bench = async () => {
             score: 0.5,
           });
         }
+        writer.finish(); // per-image counters for the 100k images, in the same transaction
       }),
     );
     results.push({ name: `insert ${ANNOTATIONS.toLocaleString('en')} annotations (one transaction)`, value: ins.ms / 1000, unit: 's', goal: '<= 10 s', ok: ins.ms <= 10_000 });

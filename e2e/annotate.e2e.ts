@@ -22,7 +22,9 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
     { color: 'red', x: 80, y: 100, size: 120 },
     { color: 'blue', x: 400, y: 250, size: 100 },
   ]);
-  await writeSquares(join(images, 'synthetic-blue-only.png'), 320, 240, [{ color: 'blue', x: 100, y: 60, size: 80 }]);
+  await writeSquares(join(images, 'synthetic-blue-only.png'), 320, 240, [
+    { color: 'blue', x: 100, y: 60, size: 80 },
+  ]);
 
   await test.step('1. create a project', async () => {
     await app.start.createProject(project);
@@ -40,7 +42,14 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
     await app.categories.add('red');
     await app.categories.add('blue');
   });
-  const cat = readDb(project, (db) => Object.fromEntries((db.prepare(`SELECT name, id FROM categories`).all() as { name: string; id: number }[]).map((r) => [r.name, r.id])));
+  const cat = readDb(project, (db) =>
+    Object.fromEntries(
+      (db.prepare(`SELECT name, id FROM categories`).all() as { name: string; id: number }[]).map((r) => [
+        r.name,
+        r.id,
+      ]),
+    ),
+  );
   expect(Object.keys(cat).sort()).toEqual(['blue', 'red']);
 
   await test.step('4. pre-label all images', async () => {
@@ -151,7 +160,9 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
     const redName = coco.categories.find((c) => c.name === 'red')!.id;
     const blueName = coco.categories.find((c) => c.name === 'blue')!.id;
     const edited = bboxOf(annotation(project, red)!);
-    expect(anns.some((a) => a.category_id === redName && a.bbox.every((v, i) => Math.abs(v - edited[i]) < 0.01))).toBe(true);
+    expect(
+      anns.some((a) => a.category_id === redName && a.bbox.every((v, i) => Math.abs(v - edited[i]) < 0.01)),
+    ).toBe(true);
     expect(anns.some((a) => a.category_id === blueName && Math.abs(a.bbox[0] - 300) < 1.5)).toBe(true);
     expect(anns).toHaveLength(2); // the rejected prediction is not exported
     expect(preview.annotations).toBe(coco.annotations.length);

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { writeSquares } from './support/images';
-import { annotationsOf, imageStatus } from './support/db';
+import { annotationsOf, imageStatus, readDb } from './support/db';
 
 test('editor: zoom, pan, nudge, label popup, copy/paste, delete, keys', async ({ app, workspace }) => {
   const { page } = app;
@@ -15,7 +15,7 @@ test('editor: zoom, pan, nudge, label popup, copy/paste, delete, keys', async ({
   mkdirSync(images);
   await writeSquares(join(images, 'a.png'), 400, 300, [{ color: 'red', x: 50, y: 50, size: 60 }]);
   await writeSquares(join(images, 'b.png'), 400, 300, [{ color: 'blue', x: 200, y: 100, size: 60 }]);
-  await writeSquares(join(images, 'c.png'), 400, 300, []);
+  await writeSquares(join(images, 'c.png'), 400, 300, [{ color: 'red', x: 250, y: 150, size: 70 }]);
   const project = join(workspace.dir, 'p.lw');
   await app.start.createProject(project);
   await app.start.addFolder(images);
@@ -24,7 +24,10 @@ test('editor: zoom, pan, nudge, label popup, copy/paste, delete, keys', async ({
     const api = window.__labelwright!;
     await api.call('categories.add', { name: 'red' });
     await api.call('categories.add', { name: 'blue', hotkey: '5' });
-    await api.call('annotations.apply', { imageId: 1, changes: [{ op: 'create', categoryId: 1, bbox: [50, 50, 60, 60] }] });
+    await api.call('annotations.apply', {
+      imageId: 1,
+      changes: [{ op: 'create', categoryId: 1, bbox: [50, 50, 60, 60] }],
+    });
   });
   await app.images.show();
   await app.images.open('a.png');
@@ -120,5 +123,61 @@ test('editor: zoom, pan, nudge, label popup, copy/paste, delete, keys', async ({
     await app.editor.press('d');
     await expect(page.getByTestId('image-name')).toHaveText('a.png');
     await page.getByTestId('cvat-keys').uncheck();
+  });
+
+  await test.step('pre-labeling the open image is one undoable step', async () => {
+    await app.editor.press('d');
+    await app.editor.press('d');
+    await expect(page.getByTestId('image-name')).toHaveText('c.png');
+    const { imageId, history } = await app.editor.state();
+    await app.prelabel.show();
+    await app.prelabel.run(['glip-fixture'], 'current');
+    await app.tab('editor');
+    await expect
+      .poll(async () => (await app.editor.state()).annotations.filter((a) => a.state === 'pending').length)
+      .toBeGreaterThan(0);
+    expect((await app.editor.state()).history.undo).toBe(history.undo + 1);
+    expect(annotationsOf(project, imageId!).length).toBeGreaterThan(0);
+    await app.editor.press('Control+z');
+    await app.editor.waitForIdle();
+    expect(annotationsOf(project, imageId!)).toHaveLength(0);
+  });
+
+  await test.step("brush paints the selected annotation's mask; one stroke is one undo step", async () => {
+    await app.editor.press('a');
+    await app.editor.press('a');
+    await expect(page.getByTestId('image-name')).toHaveText('a.png');
+    const s = await app.editor.state();
+    const target = s.annotations.find((a) => a.state === 'accepted')!;
+    await app.editor.select(target.id);
+    await app.editor.press('b');
+    const [x, y, w, h] = target.bbox;
+    const from = await page.evaluate(([x, y]) => window.__labelwright!.toClient(x, y), [
+      x + w / 2,
+      y + h / 2,
+    ] as const);
+    const to = await page.evaluate(([x, y]) => window.__labelwright!.toClient(x, y), [
+      x + w + 40,
+      y + h / 2,
+    ] as const);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+    await app.editor.waitForIdle();
+    const row = readDb(project, (db) =>
+      db.prepare(`SELECT rle, x, w FROM annotations WHERE id = ?`).get(target.id),
+    ) as { rle: string | null; x: number; w: number };
+    expect(row.rle).toBeTruthy();
+    expect(row.x + row.w).toBeGreaterThan(x + w + 30); // the box grew to hold the stroke
+    await app.editor.press('e'); // eraser exists and is a tool
+    expect((await app.editor.state()).tool).toBe('eraser');
+    await app.editor.press('Control+z');
+    await app.editor.waitForIdle();
+    const back = readDb(project, (db) =>
+      db.prepare(`SELECT rle FROM annotations WHERE id = ?`).get(target.id),
+    ) as { rle: string | null };
+    expect(back.rle).toBeNull();
+    await app.editor.press('v');
   });
 });

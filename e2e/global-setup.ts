@@ -9,9 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'vite';
-import react from '@vitejs/plugin-react';
 import { REPO } from './support/host';
+import { buildRenderer } from './support/build-renderer';
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.LABELWRIGHT_E2E_SKIP_BUILD === '1') return;
@@ -23,15 +22,12 @@ export default async function globalSetup(): Promise<void> {
     electron = null;
   }
   if (electron) {
-    execFileSync(process.execPath, [join(REPO, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: REPO, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: REPO, stdio: 'inherit' },
+    );
     return;
   }
-  await build({
-    root: join(REPO, 'src-renderer'),
-    configFile: false,
-    logLevel: 'warn',
-    base: './',
-    plugins: [react()],
-    build: { outDir: join(REPO, 'out', 'renderer'), emptyOutDir: true, chunkSizeWarningLimit: 4096 },
-  });
+  await buildRenderer();
 }

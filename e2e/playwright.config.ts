@@ -41,7 +41,10 @@ export default defineConfig({
       name: 'browser',
       use: {
         browserName: 'chromium',
-        launchOptions: { executablePath: process.env.LABELWRIGHT_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+        launchOptions: {
+          executablePath: process.env.LABELWRIGHT_CHROMIUM ?? '/usr/bin/chromium',
+          args: CHROMIUM_ARGS,
+        },
       },
     },
     { name: 'electron', testIgnore: /security\.e2e\.ts$/ },

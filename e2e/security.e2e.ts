@@ -42,7 +42,9 @@ test.describe('security (browser host)', () => {
       .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (ext) {
       const port = new URL(origin).port;
-      const err = await fetch(`http://${ext.address}:${port}/?token=${host!.token}`, { signal: AbortSignal.timeout(3000) }).then(
+      const err = await fetch(`http://${ext.address}:${port}/?token=${host!.token}`, {
+        signal: AbortSignal.timeout(3000),
+      }).then(
         (r) => `status ${r.status}`,
         (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
       );
@@ -86,7 +88,10 @@ test.describe('security (browser host)', () => {
     }
   });
 
-  test('a malformed RPC message gets a validation error and the page keeps working', async ({ host, app }) => {
+  test('a malformed RPC message gets a validation error and the page keeps working', async ({
+    host,
+    app,
+  }) => {
     await app.waitForTestApi();
     const results = await app.page.evaluate(async () => {
       const api = window.__labelwright!;
@@ -94,7 +99,11 @@ test.describe('security (browser host)', () => {
       for (const m of [
         { type: 'request', method: 'images.get', params: { id: 'abc' } },
         { type: 'request', method: 'no.such.method', params: {} },
-        { type: 'request', method: 'annotations.apply', params: { imageId: 1, changes: [{ op: 'explode' }] } },
+        {
+          type: 'request',
+          method: 'annotations.apply',
+          params: { imageId: 1, changes: [{ op: 'explode' }] },
+        },
       ]) {
         try {
           await api.raw(m);
@@ -118,10 +127,16 @@ test.describe('security (browser host)', () => {
     ws.send(JSON.stringify({ type: 'request', id: 7, method: 'session.info', params: {} }));
     await expect.poll(() => replies.length).toBeGreaterThanOrEqual(3);
     ws.close();
-    const errors = replies.filter((r) => (r as { ok?: boolean }).ok === false) as { error: { code: string } }[];
+    const errors = replies.filter((r) => (r as { ok?: boolean }).ok === false) as {
+      error: { code: string };
+    }[];
     expect(errors.length).toBeGreaterThanOrEqual(2);
     for (const e of errors) expect(e.error.code).toBe('INVALID_ARGUMENT');
-    expect(replies.some((r) => (r as { id?: number; ok?: boolean }).id === 7 && (r as { ok?: boolean }).ok === true)).toBe(true);
+    expect(
+      replies.some(
+        (r) => (r as { id?: number; ok?: boolean }).id === 7 && (r as { ok?: boolean }).ok === true,
+      ),
+    ).toBe(true);
 
     // The page is still connected and usable.
     const info = await app.page.evaluate(() => window.__labelwright!.call('session.info', {}));
@@ -135,10 +150,13 @@ async function rawGet(origin: string, path: string, token: string): Promise<numb
   const { request } = await import('node:http');
   const u = new URL(origin);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: 'GET', headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path, method: 'GET', headers: { Authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -41,7 +41,9 @@ export class LabelwrightApp {
     this.report = new ReportPage(page);
   }
 
-  async tab(name: 'browser' | 'editor' | 'categories' | 'prelabel' | 'models' | 'export' | 'report'): Promise<void> {
+  async tab(
+    name: 'browser' | 'editor' | 'categories' | 'prelabel' | 'models' | 'export' | 'report',
+  ): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 

@@ -13,7 +13,10 @@ export class ExportPage {
     const el = this.page.getByTestId('export-preview');
     await expect(el).toContainText('annotations');
     const t = (await el.textContent()) ?? '';
-    return { images: Number(/(\d+)\s*images/.exec(t)?.[1]), annotations: Number(/(\d+)\s*annotations/.exec(t)?.[1]) };
+    return {
+      images: Number(/(\d+)\s*images/.exec(t)?.[1]),
+      annotations: Number(/(\d+)\s*annotations/.exec(t)?.[1]),
+    };
   }
 
   async write(path: string): Promise<void> {

@@ -22,6 +22,10 @@ export class PrelabelPage {
     const before = await this.page.getByTestId('job').count();
     await this.page.getByTestId('start-job').click();
     await expect(this.page.getByTestId('job')).toHaveCount(before + 1);
-    await expect(this.page.getByTestId('job').first()).toHaveAttribute('data-state', /done|failed|cancelled/, { timeout });
+    await expect(this.page.getByTestId('job').first()).toHaveAttribute(
+      'data-state',
+      /done|failed|cancelled/,
+      { timeout },
+    );
   }
 }

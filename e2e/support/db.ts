@@ -25,15 +25,27 @@ export function readDb<T>(file: string, f: (db: Database.Database) => T): T {
 }
 
 export function annotation(file: string, id: number): AnnotationRow | undefined {
-  return readDb(file, (db) => db.prepare(`SELECT * FROM annotations WHERE id = ?`).get(id) as AnnotationRow | undefined);
+  return readDb(
+    file,
+    (db) => db.prepare(`SELECT * FROM annotations WHERE id = ?`).get(id) as AnnotationRow | undefined,
+  );
 }
 
 export function annotationsOf(file: string, imageId: number): AnnotationRow[] {
-  return readDb(file, (db) => db.prepare(`SELECT * FROM annotations WHERE image_id = ? ORDER BY id`).all(imageId) as AnnotationRow[]);
+  return readDb(
+    file,
+    (db) =>
+      db.prepare(`SELECT * FROM annotations WHERE image_id = ? ORDER BY id`).all(imageId) as AnnotationRow[],
+  );
 }
 
 export function imageStatus(file: string, imageId: number): string | undefined {
-  return readDb(file, (db) => (db.prepare(`SELECT status FROM images WHERE id = ?`).get(imageId) as { status: string } | undefined)?.status);
+  return readDb(
+    file,
+    (db) =>
+      (db.prepare(`SELECT status FROM images WHERE id = ?`).get(imageId) as { status: string } | undefined)
+        ?.status,
+  );
 }
 
 export function bboxOf(r: AnnotationRow): [number, number, number, number] {

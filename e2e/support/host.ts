@@ -13,11 +13,19 @@ export interface HostProcess {
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
-export async function launchHost(opts: { project?: string; create?: boolean; env: Record<string, string> }): Promise<HostProcess> {
+export async function launchHost(opts: {
+  project?: string;
+  create?: boolean;
+  env: Record<string, string>;
+}): Promise<HostProcess> {
   const args = ['--import', 'tsx', join(REPO, 'e2e', 'support', 'host-main.ts')];
   if (opts.project) args.push(opts.project);
   if (opts.create) args.push('--create');
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));

@@ -8,12 +8,23 @@ export interface Square {
   size: number;
 }
 
-const RGB = { red: { r: 230, g: 20, b: 20 }, green: { r: 20, g: 200, b: 20 }, blue: { r: 20, g: 40, b: 230 } };
+const RGB = {
+  red: { r: 230, g: 20, b: 20 },
+  green: { r: 20, g: 200, b: 20 },
+  blue: { r: 20, g: 40, b: 230 },
+};
 
-export async function writeSquares(file: string, width: number, height: number, squares: Square[]): Promise<void> {
+export async function writeSquares(
+  file: string,
+  width: number,
+  height: number,
+  squares: Square[],
+): Promise<void> {
   const overlays = await Promise.all(
     squares.map(async (s) => ({
-      input: await sharp({ create: { width: s.size, height: s.size, channels: 3, background: RGB[s.color] } }).png().toBuffer(),
+      input: await sharp({ create: { width: s.size, height: s.size, channels: 3, background: RGB[s.color] } })
+        .png()
+        .toBuffer(),
       left: s.x,
       top: s.y,
     })),

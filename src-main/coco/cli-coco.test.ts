@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, runCli } from '../test-support/cli';
 import { useTmp } from '../test-support/tmp';
+import { inconsistentCounters } from '../test-support/counters';
 
 const tmp = useTmp();
 const SAMPLES = join(REPO_ROOT, 'resources', 'samples');
@@ -83,6 +84,9 @@ describe('COCO import and export through the CLI', () => {
     expect(imp.json.categories.remapped).toEqual([]); // "Cat" matched id 1, 5 and 6 were free
 
     const rows = annotations(p);
+    const counters = new Database(p, { readonly: true });
+    expect(inconsistentCounters(counters)).toEqual([]);
+    counters.close();
     const rect = rows.find((r) => r.path === 'chelsea.png' && r.x === 10)!;
     expect(rect).toMatchObject({ category: 'cat', w: 10, h: 10, area: 100, source: 'human', state: 'accepted' });
     expect(typeof rect.rle).toBe('string');

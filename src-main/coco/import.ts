@@ -4,7 +4,7 @@ import type { Rle } from '../shared/contract';
 import type { ProjectDb } from '../db/project-db';
 import { probeImage, type ProbedImage } from '../services/image-scan';
 import { insertCategory, nameKey } from '../services/categories';
-import { annotationInserter } from '../services/annotations';
+import { annotationWriter } from '../services/annotations';
 import { rasterizePolygons, rleArea, stringToCounts, toCompressed } from '../masks';
 import { readJsonFile } from './read-json';
 import { parseCocoDataset, type CocoDataset, type CocoIssue } from './schema';
@@ -178,10 +178,10 @@ function writeDataset(pdb: ProjectDb, ds: CocoDataset, files: ProbedImage[], mas
   });
 
   db.prepare(`INSERT INTO runs (kind, params_json, created_at) VALUES ('import', ?, ?)`).run(JSON.stringify({ file }), now);
-  const insert = annotationInserter(pdb);
+  const writer = annotationWriter(pdb);
   ds.annotations.forEach((a, i) => {
     const m = masks[i];
-    insert({
+    writer.insert({
       imageId: imageMap.get(a.image_id)!,
       categoryId: categoryMap.get(a.category_id)!,
       bbox: [a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]],
@@ -191,6 +191,7 @@ function writeDataset(pdb: ProjectDb, ds: CocoDataset, files: ProbedImage[], mas
       state: 'accepted',
     });
   });
+  writer.finish();
   summary.annotations = ds.annotations.length;
   return summary;
 }

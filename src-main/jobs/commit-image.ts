@@ -1,6 +1,7 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
 import { rleArea, rleBbox, rleCrop } from '../masks';
+import { annotationWriter } from '../services/annotations';
 import type { JobParams } from './job-params';
 
 export interface ImageOutcome {
@@ -55,12 +56,10 @@ export function commitImage(
     } else {
       const replace = params.overwriteHuman ? `state IN ('pending','accepted','rejected')` : `state = 'pending'`;
       db.prepare(`UPDATE annotations SET state = 'archived', updated_at = ? WHERE image_id = ? AND ${replace}`).run(now, image.imageId);
-      const insertAnnotation = db.prepare(
-        `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'model', 'pending', ?, ?, ?, ?)`,
-      );
+      const writer = annotationWriter(pdb);
       const applied = toAnnotations(params, preds, ids, [image.height, image.width]);
-      for (const a of applied) insertAnnotation.run(image.imageId, a.categoryId, ...a.bbox, a.rle, a.area, a.predictionId, a.score, now, now);
+      for (const a of applied) writer.insert({ imageId: image.imageId, ...a, source: 'model', state: 'pending' });
+      writer.finish();
       db.prepare(`UPDATE images SET status = 'prelabeled', human_touched_at = NULL, updated_at = ? WHERE id = ?`).run(now, image.imageId);
       outcome = { state: 'done', predictions: ids.length, annotations: applied.length };
     }

@@ -10,6 +10,7 @@ import { ProjectService } from '../services/project-service';
 import { LocalJobService } from './local-job-service';
 import { decodeRle } from '../masks';
 import type { JobProgress } from '../shared/api';
+import { inconsistentCounters } from '../test-support/counters';
 
 const tmp = useTmp();
 const BIN = join(REPO_ROOT, 'bin', 'labelwright.js');
@@ -142,6 +143,7 @@ describe('bulk pre-labeling', () => {
       const finished = await jobs.whenSettled(started.jobId);
       expect(finished).toMatchObject({ state: 'done', done: 24, failed: 0 });
       expect(svc.stats().byStatus.prelabeled).toBe(24);
+      expect(inconsistentCounters(svc.pdb.db)).toEqual([]);
     } finally {
       await jobs.close();
       svc.close();

@@ -4,6 +4,7 @@ import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import { rleArea, stringToCounts } from '../masks';
 import { ANNOTATION_COLUMNS, imageAnnotations, imageRecord } from './image-queries';
+import { annotationWriter } from './annotations';
 
 /**
  * `annotations.apply`: one editor undo step = one call = one transaction. A change that
@@ -55,10 +56,7 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
     const img = imageRecord(pdb, imageId);
     const getRow = db.prepare(`SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE id = ?`);
     const catExists = db.prepare(`SELECT 1 FROM categories WHERE id = ?`);
-    const insert = db.prepare(
-      `INSERT INTO annotations (id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
-       VALUES (@id, @image_id, @category_id, @x, @y, @w, @h, @rle, @area, @source, @state, @prediction_id, @score, @now, @now)`,
-    );
+    const writer = annotationWriter(pdb);
     const update = db.prepare(
       `UPDATE annotations SET category_id = @category_id, x = @x, y = @y, w = @w, h = @h, rle = @rle, area = @area,
          source = @source, state = @state, updated_at = @now WHERE id = @id`,
@@ -89,23 +87,20 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
         }
         const bbox = clipBox(c.bbox, img.width, img.height, where);
         const mask = maskOf(c.rle ?? null, img.width, img.height, where);
-        const info = insert.run({
-          id: c.id ?? null,
-          image_id: imageId,
-          category_id: c.categoryId,
-          x: bbox[0],
-          y: bbox[1],
-          w: bbox[2],
-          h: bbox[3],
-          rle: mask?.counts ?? null,
-          area: mask ? mask.area : bbox[2] * bbox[3],
-          source: c.source,
-          state: c.state,
-          prediction_id: c.predictionId ?? null,
-          score: c.score ?? null,
-          now,
-        });
-        created.push(Number(info.lastInsertRowid));
+        created.push(
+          writer.insert({
+            id: c.id,
+            imageId,
+            categoryId: c.categoryId,
+            bbox,
+            rle: mask?.counts ?? null,
+            area: mask ? mask.area : bbox[2] * bbox[3],
+            source: c.source,
+            state: c.state,
+            predictionId: c.predictionId ?? null,
+            score: c.score ?? null,
+          }),
+        );
       } else if (c.op === 'update') {
         const row = ownRow(c.id, where);
         const p = c.patch;
@@ -143,6 +138,7 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
       }
     });
 
+    writer.finish();
     db.prepare(
       `UPDATE images SET human_touched_at = @now, updated_at = @now,
          status = CASE WHEN status IN ('unlabeled','prelabeled') THEN 'in_progress' ELSE status END

@@ -32,7 +32,9 @@ export function App({ client }: { client: RpcClient }) {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [screen, setScreen] = useState<Screen>('start');
   const [categories, setCategories] = useState<CategoryWithCount[]>([]);
-  const [scheme, setSchemeState] = useState<KeyScheme>(() => (localStorage.getItem(SCHEME_KEY) === 'cvat' ? 'cvat' : 'default'));
+  const [scheme, setSchemeState] = useState<KeyScheme>(() =>
+    localStorage.getItem(SCHEME_KEY) === 'cvat' ? 'cvat' : 'default',
+  );
   const [dataVersion, setDataVersion] = useState(0);
   const [toastMsg, setToast] = useState<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);
   const [selection, setSelection] = useState<number[]>([]);
@@ -41,7 +43,10 @@ export function App({ client }: { client: RpcClient }) {
   const screenRef = useRef(screen);
   screenRef.current = screen;
 
-  const toast = useCallback((text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, at: Date.now() }), []);
+  const toast = useCallback(
+    (text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, at: Date.now() }),
+    [],
+  );
   const bump = useCallback(() => setDataVersion((v) => v + 1), []);
 
   const refreshCategories = useCallback(async () => {
@@ -107,6 +112,8 @@ export function App({ client }: { client: RpcClient }) {
         if (p.state === 'done' || p.state === 'cancelled' || p.state === 'failed') {
           bump();
           void refreshCategories();
+          // The open image may have new model output: one undoable step.
+          void store.refresh();
         }
       }),
     ];
@@ -115,7 +122,12 @@ export function App({ client }: { client: RpcClient }) {
 
   // The open image lives in the URL hash, so a reload comes back to it.
   useEffect(() => {
-    store.onImageChange = (id) => history.replaceState(null, '', `${location.pathname}${location.search}${id != null ? `#/image/${id}` : ''}`);
+    store.onImageChange = (id) =>
+      history.replaceState(
+        null,
+        '',
+        `${location.pathname}${location.search}${id != null ? `#/image/${id}` : ''}`,
+      );
     // Saves go out at once; warn only if the window closes while one is still in flight.
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (store.get().savingCount > 0) e.preventDefault();
@@ -181,7 +193,9 @@ export function App({ client }: { client: RpcClient }) {
       <div className="fatal">
         <h1>Labelwright</h1>
         <p>Cannot reach the Labelwright service: {fatal}</p>
-        <p className="muted">Open the URL the host printed (it carries the access token), or restart the host.</p>
+        <p className="muted">
+          Open the URL the host printed (it carries the access token), or restart the host.
+        </p>
       </div>
     );
   }
@@ -196,7 +210,13 @@ export function App({ client }: { client: RpcClient }) {
           {session?.project && (
             <nav className="tabs">
               {TABS.map((t) => (
-                <button key={t.id} data-testid={`tab-${t.id}`} className={screen === t.id ? 'tab active' : 'tab'} onClick={() => ctx.go(t.id)} disabled={t.id === 'editor' && store.get().imageId == null}>
+                <button
+                  key={t.id}
+                  data-testid={`tab-${t.id}`}
+                  className={screen === t.id ? 'tab active' : 'tab'}
+                  onClick={() => ctx.go(t.id)}
+                  disabled={t.id === 'editor' && store.get().imageId == null}
+                >
                   {t.label}
                 </button>
               ))}
@@ -207,23 +227,35 @@ export function App({ client }: { client: RpcClient }) {
           <span className="project-name" title={session?.project?.path}>
             {session?.project?.name ?? 'No project'}
           </span>
-          <span className={`ep ep-${session?.executionProvider.provider ?? 'cpu'}`} title={session?.executionProvider.reason ?? ''}>
+          <span
+            className={`ep ep-${session?.executionProvider.provider ?? 'cpu'}`}
+            title={session?.executionProvider.reason ?? ''}
+          >
             {session?.executionProvider.provider.toUpperCase() ?? '…'}
           </span>
           <label className="scheme" title="Key scheme for next/previous image">
-            <input type="checkbox" checked={scheme === 'cvat'} onChange={(e) => ctx.setScheme(e.target.checked ? 'cvat' : 'default')} data-testid="cvat-keys" /> CVAT keys
+            <input
+              type="checkbox"
+              checked={scheme === 'cvat'}
+              onChange={(e) => ctx.setScheme(e.target.checked ? 'cvat' : 'default')}
+              data-testid="cvat-keys"
+            />{' '}
+            CVAT keys
           </label>
         </header>
         <main className="content">
           {!session && (
             <div className="loading">
               Connecting…
-              <p className="muted small">In a browser, open the exact URL the host printed: it carries the access token.</p>
+              <p className="muted small">
+                In a browser, open the exact URL the host printed: it carries the access token.
+              </p>
             </div>
           )}
           {connection === 'reconnecting' && (
             <div className="banner" role="alert" data-testid="reconnecting">
-              Connection to the Labelwright service lost. Reconnecting… Your saved work is safe; the last change may need redoing.
+              Connection to the Labelwright service lost. Reconnecting… Your saved work is safe; the last
+              change may need redoing.
             </div>
           )}
           {session && screen === 'start' && <StartScreen />}
@@ -236,7 +268,11 @@ export function App({ client }: { client: RpcClient }) {
           {session?.project && screen === 'report' && <ReportScreen />}
         </main>
         {toastMsg && (
-          <div className={`toast toast-${toastMsg.kind}`} role={toastMsg.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+          <div
+            className={`toast toast-${toastMsg.kind}`}
+            role={toastMsg.kind === 'error' ? 'alert' : 'status'}
+            data-testid="toast"
+          >
             {toastMsg.text}
           </div>
         )}

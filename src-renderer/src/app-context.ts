@@ -4,7 +4,8 @@ import type { RpcClient } from './rpc/client';
 import type { EditorStore } from './editor/store';
 import type { KeyScheme } from './editor/actions';
 
-export type Screen = 'start' | 'browser' | 'editor' | 'categories' | 'prelabel' | 'models' | 'export' | 'report';
+export type Screen =
+  'start' | 'browser' | 'editor' | 'categories' | 'prelabel' | 'models' | 'export' | 'report';
 
 export interface AppCtx {
   client: RpcClient;
@@ -35,7 +36,11 @@ export function useApp(): AppCtx {
   return c;
 }
 
-export function imageUrl(session: SessionInfo | null, id: number, kind: 'image' | 'thumbnail' = 'image'): string | null {
+export function imageUrl(
+  session: SessionInfo | null,
+  id: number,
+  kind: 'image' | 'thumbnail' = 'image',
+): string | null {
   if (!session) return null;
   return (kind === 'image' ? session.imageUrl : session.thumbnailUrl).replace('{id}', String(id));
 }

@@ -1,10 +1,12 @@
 import { sql as m001 } from './001_initial';
 import { sql as m002 } from './002_workspace';
+import { sql as m003 } from './003_bulk_counters';
 
 /** Applied in order at open; each runs in its own transaction and bumps PRAGMA user_version. */
 export const migrations: { version: number; sql: string }[] = [
   { version: 1, sql: m001 },
   { version: 2, sql: m002 },
+  { version: 3, sql: m003 },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;

@@ -5,6 +5,7 @@
  */
 import type { Bbox } from '../../shared/contract';
 import type { ProjectService } from '../project-service';
+import { annotationWriter } from '../annotations';
 
 export interface FixtureImage {
   path: string;
@@ -37,20 +38,19 @@ export function insertPredictions(svc: ProjectService, preds: FixturePrediction[
       `INSERT INTO predictions (run_id, image_id, category_id, x, y, w, h, rle, area, score, phrase, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 'x', 0)`,
     );
-    const a = db.prepare(
-      `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 'model', 'pending', ?, ?, 0, 0)`,
-    );
+    const writer = annotationWriter(svc.pdb);
     const setPrelabeled = db.prepare(`UPDATE images SET status = 'prelabeled' WHERE id = ? AND status = 'unlabeled'`);
-    return preds.map((x) => {
+    const ids = preds.map((x): [number, number | null] => {
       const [bx, by, bw, bh] = x.bbox;
       const pid = Number(p.run(run, x.imageId, x.categoryId, bx, by, bw, bh, bw * bh, x.score).lastInsertRowid);
       let aid: number | null = null;
       if (x.apply !== false) {
-        aid = Number(a.run(x.imageId, x.categoryId, bx, by, bw, bh, bw * bh, pid, x.score).lastInsertRowid);
+        aid = writer.insert({ imageId: x.imageId, categoryId: x.categoryId, bbox: x.bbox, rle: null, area: bw * bh, source: 'model', state: 'pending', predictionId: pid, score: x.score });
         setPrelabeled.run(x.imageId);
       }
       return [pid, aid];
     });
+    writer.finish();
+    return ids;
   });
 }

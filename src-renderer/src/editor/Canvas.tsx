@@ -15,7 +15,23 @@ import type { Annotation, Category } from '../../../src-main/shared/contract';
 import type { EditorStore } from './store';
 import { VISIBLE_STATES } from './store';
 import { useEditor, input } from './useEditor';
-import { clampMove, clipBox, unionBox, fromCorners, HANDLES, handlePoint, moveBox, resizeBox, roundBox, sameBox, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
+import {
+  clampMove,
+  clipBox,
+  unionBox,
+  fromCorners,
+  HANDLES,
+  handlePoint,
+  moveBox,
+  resizeBox,
+  roundBox,
+  sameBox,
+  toImage,
+  zoomAt,
+  type Bbox,
+  type Handle,
+  type Point,
+} from './geometry';
 import { maskCanvas, renderMask } from './masks';
 import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from './rle';
 
@@ -24,7 +40,15 @@ type Drag =
   | { kind: 'resize'; id: number; handle: Handle; start: Point; orig: Bbox; cur: Bbox }
   | { kind: 'draw'; start: Point; cur: Bbox }
   | { kind: 'pan'; start: Point; orig: Point }
-  | { kind: 'paint'; id: number; mask: Mask; last: Point; value: 0 | 1; canvas: HTMLCanvasElement; color: string };
+  | {
+      kind: 'paint';
+      id: number;
+      mask: Mask;
+      last: Point;
+      value: 0 | 1;
+      canvas: HTMLCanvasElement;
+      color: string;
+    };
 
 const FALLBACK_COLOR = '#e5c07b';
 
@@ -89,7 +113,8 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   const colorOf = (id: number) => catById.get(id)?.color ?? FALLBACK_COLOR;
   const visible = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
   const selected = visible.find((a) => a.id === s.selectedId);
-  const hover = s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
+  const hover =
+    s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
   const excludeId = drag && (drag.kind === 'move' || drag.kind === 'resize') ? drag.id : null;
   const excludeMaskId = drag?.kind === 'paint' ? drag.id : null;
 
@@ -118,16 +143,34 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (st.tool === 'brush' || st.tool === 'eraser') {
       const a = store.selected();
       if (!a) return store.info('Select an annotation first: the brush edits its mask');
-      const mask = a.rle ? decodeRle(a.rle as { size: [number, number]; counts: string }) : { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
+      const mask = a.rle
+        ? decodeRle(a.rle as { size: [number, number]; counts: string })
+        : { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
       const value = st.tool === 'brush' ? 1 : 0;
       const color = colorOf(a.categoryId);
       paintSegment(mask, p, p, st.brushSize / 2, value);
-      return update({ kind: 'paint', id: a.id, mask, last: p, value, canvas: renderMask(mask, color), color });
+      return update({
+        kind: 'paint',
+        id: a.id,
+        mask,
+        last: p,
+        value,
+        canvas: renderMask(mask, color),
+        color,
+      });
     }
     const name = e.target.name();
     if (name.startsWith('handle-') && st.selectedId != null) {
       const a = store.selected();
-      if (a) return update({ kind: 'resize', id: a.id, handle: name.slice(7) as Handle, start: p, orig: a.bbox as Bbox, cur: a.bbox as Bbox });
+      if (a)
+        return update({
+          kind: 'resize',
+          id: a.id,
+          handle: name.slice(7) as Handle,
+          start: p,
+          orig: a.bbox as Bbox,
+          cur: a.bbox as Bbox,
+        });
     }
     const id = annotationIdOf(e.target);
     if (id != null) {
@@ -159,11 +202,23 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (st.tool === 'brush' || st.tool === 'eraser' || st.tool === 'box') setPointer(p);
     if (d.kind === 'pan') {
       const sp = stage.getPointerPosition()!;
-      store.set({ view: { zoom: st.view.zoom, pan: { x: d.orig.x + sp.x - d.start.x, y: d.orig.y + sp.y - d.start.y } } });
+      store.set({
+        view: { zoom: st.view.zoom, pan: { x: d.orig.x + sp.x - d.start.x, y: d.orig.y + sp.y - d.start.y } },
+      });
     } else if (d.kind === 'move') {
-      update({ ...d, cur: clampMove(moveBox(d.orig, p.x - d.start.x, p.y - d.start.y), image.width, image.height) });
+      update({
+        ...d,
+        cur: clampMove(moveBox(d.orig, p.x - d.start.x, p.y - d.start.y), image.width, image.height),
+      });
     } else if (d.kind === 'resize') {
-      update({ ...d, cur: clipBox(resizeBox(d.orig, d.handle, p.x - d.start.x, p.y - d.start.y), image.width, image.height) });
+      update({
+        ...d,
+        cur: clipBox(
+          resizeBox(d.orig, d.handle, p.x - d.start.x, p.y - d.start.y),
+          image.width,
+          image.height,
+        ),
+      });
     } else if (d.kind === 'draw') {
       update({ ...d, cur: clipBox(fromCorners(d.start, p), image.width, image.height) });
     } else if (d.kind === 'paint') {
@@ -207,7 +262,15 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (d.kind === 'move' || d.kind === 'resize') {
       // A click is not an edit: only a box that actually moved is committed (and rounded).
       if (sameBox(d.cur, d.orig)) return;
-      const b = d.kind === 'move' ? ([Math.round(d.cur[0] * 100) / 100, Math.round(d.cur[1] * 100) / 100, d.orig[2], d.orig[3]] as Bbox) : roundBox(d.cur);
+      const b =
+        d.kind === 'move'
+          ? ([
+              Math.round(d.cur[0] * 100) / 100,
+              Math.round(d.cur[1] * 100) / 100,
+              d.orig[2],
+              d.orig[3],
+            ] as Bbox)
+          : roundBox(d.cur);
       if (b[2] >= 1 && b[3] >= 1) store.setBox(d.id, b, d.kind === 'move' ? 'Move box' : 'Resize box');
     } else if (d.kind === 'draw') {
       const b = roundBox(d.cur);
@@ -229,9 +292,25 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   };
 
   const cursor =
-    drag?.kind === 'pan' ? 'grabbing' : s.tool === 'box' ? 'crosshair' : s.tool === 'brush' || s.tool === 'eraser' ? 'none' : s.hoverId != null ? 'move' : 'default';
-  const liveBox: Bbox | null = drag && (drag.kind === 'move' || drag.kind === 'resize') ? drag.cur : selected ? (selected.bbox as Bbox) : null;
-  const liveAnn = drag && (drag.kind === 'move' || drag.kind === 'resize') ? visible.find((a) => a.id === drag.id) : selected;
+    drag?.kind === 'pan'
+      ? 'grabbing'
+      : s.tool === 'box'
+        ? 'crosshair'
+        : s.tool === 'brush' || s.tool === 'eraser'
+          ? 'none'
+          : s.hoverId != null
+            ? 'move'
+            : 'default';
+  const liveBox: Bbox | null =
+    drag && (drag.kind === 'move' || drag.kind === 'resize')
+      ? drag.cur
+      : selected
+        ? (selected.bbox as Bbox)
+        : null;
+  const liveAnn =
+    drag && (drag.kind === 'move' || drag.kind === 'resize')
+      ? visible.find((a) => a.id === drag.id)
+      : selected;
   const hs = 5 / view.zoom;
 
   return (
@@ -267,11 +346,32 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
           showMasks={s.showMasks}
           maskOpacity={s.maskOpacity}
           zoomBucket={Math.round(Math.log2(view.zoom) * 4)}
+          threshold={s.acceptThreshold}
         />
         <Layer listening>
-          {hover && <Rect x={hover.bbox[0]} y={hover.bbox[1]} width={hover.bbox[2]} height={hover.bbox[3]} stroke="#ffffff" strokeWidth={1} strokeScaleEnabled={false} opacity={0.7} listening={false} />}
+          {hover && (
+            <Rect
+              x={hover.bbox[0]}
+              y={hover.bbox[1]}
+              width={hover.bbox[2]}
+              height={hover.bbox[3]}
+              stroke="#ffffff"
+              strokeWidth={1}
+              strokeScaleEnabled={false}
+              opacity={0.7}
+              listening={false}
+            />
+          )}
           {drag?.kind === 'paint' && image && (
-            <KImage image={drag.canvas} x={0} y={0} width={image.width} height={image.height} opacity={Math.max(0.35, s.maskOpacity)} listening={false} />
+            <KImage
+              image={drag.canvas}
+              x={0}
+              y={0}
+              width={image.width}
+              height={image.height}
+              opacity={Math.max(0.35, s.maskOpacity)}
+              listening={false}
+            />
           )}
           {liveBox && liveAnn && (
             <Group>
@@ -311,10 +411,28 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
             </Group>
           )}
           {drag?.kind === 'draw' && (
-            <Rect x={drag.cur[0]} y={drag.cur[1]} width={drag.cur[2]} height={drag.cur[3]} stroke={colorOf(s.drawCategoryId ?? 0)} strokeWidth={2} strokeScaleEnabled={false} dash={[4 / view.zoom, 3 / view.zoom]} listening={false} />
+            <Rect
+              x={drag.cur[0]}
+              y={drag.cur[1]}
+              width={drag.cur[2]}
+              height={drag.cur[3]}
+              stroke={colorOf(s.drawCategoryId ?? 0)}
+              strokeWidth={2}
+              strokeScaleEnabled={false}
+              dash={[4 / view.zoom, 3 / view.zoom]}
+              listening={false}
+            />
           )}
           {pointer && (s.tool === 'brush' || s.tool === 'eraser') && (
-            <Circle x={pointer.x} y={pointer.y} radius={s.brushSize / 2} stroke={s.tool === 'brush' ? '#ffffff' : '#ff6b6b'} strokeWidth={1} strokeScaleEnabled={false} listening={false} />
+            <Circle
+              x={pointer.x}
+              y={pointer.y}
+              radius={s.brushSize / 2}
+              stroke={s.tool === 'brush' ? '#ffffff' : '#ff6b6b'}
+              strokeWidth={1}
+              strokeScaleEnabled={false}
+              listening={false}
+            />
           )}
           {pointer && s.tool === 'box' && !drag && image && (
             <Group listening={false} opacity={0.5}>
@@ -348,6 +466,8 @@ interface StaticProps {
   maskOpacity: number;
   /** Label sizes are kept constant on screen; they change in steps, not per wheel tick. */
   zoomBucket: number;
+  /** Pending predictions scoring below the accept-all threshold are drawn faded. */
+  threshold: number;
 }
 
 const StaticLayer = memo(function StaticLayer(p: StaticProps) {
@@ -363,16 +483,28 @@ const StaticLayer = memo(function StaticLayer(p: StaticProps) {
         p.annotations.map((a) => {
           if (!a.rle || a.id === p.excludeMaskId) return null;
           const c = maskCanvas(a.rle, colors.get(a.categoryId)?.color ?? FALLBACK_COLOR);
-          return c ? <KImage key={`m${a.id}`} image={c} x={0} y={0} width={p.width} height={p.height} opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)} listening={false} /> : null;
+          return c ? (
+            <KImage
+              key={`m${a.id}`}
+              image={c}
+              x={0}
+              y={0}
+              width={p.width}
+              height={p.height}
+              opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)}
+              listening={false}
+            />
+          ) : null;
         })}
       {p.annotations.map((a) => {
         if (a.id === p.excludeId) return null;
         const cat = colors.get(a.categoryId);
         const color = cat?.color ?? FALLBACK_COLOR;
         const pending = a.state === 'pending';
+        const faded = pending && (a.score ?? 0) < p.threshold;
         const label = `${cat?.name ?? a.categoryId}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
         return (
-          <Group key={a.id} name={`ann-${a.id}`}>
+          <Group key={a.id} name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
             <Rect
               name={`ann-${a.id}`}
               x={a.bbox[0]}
@@ -383,14 +515,28 @@ const StaticLayer = memo(function StaticLayer(p: StaticProps) {
               strokeWidth={pending ? 1.5 : 2}
               strokeScaleEnabled={false}
               dash={pending ? [6 / zoom, 4 / zoom] : undefined}
-              fill={pending ? 'rgba(0,0,0,0.001)' : 'rgba(0,0,0,0.001)'}
+              fill="rgba(0,0,0,0.001)"
               perfectDrawEnabled={false}
               shadowForStrokeEnabled={false}
             />
             {showLabels && (
               <Group listening={false}>
-                <Rect x={a.bbox[0]} y={a.bbox[1] - fontSize * 1.5} width={label.length * fontSize * 0.62 + fontSize * 0.6} height={fontSize * 1.45} fill={color} opacity={pending ? 0.6 : 0.9} />
-                <Text x={a.bbox[0] + fontSize * 0.3} y={a.bbox[1] - fontSize * 1.3} text={label} fontSize={fontSize} fill="#111" fontStyle={pending ? 'italic' : 'bold'} />
+                <Rect
+                  x={a.bbox[0]}
+                  y={a.bbox[1] - fontSize * 1.5}
+                  width={label.length * fontSize * 0.62 + fontSize * 0.6}
+                  height={fontSize * 1.45}
+                  fill={color}
+                  opacity={pending ? 0.6 : 0.9}
+                />
+                <Text
+                  x={a.bbox[0] + fontSize * 0.3}
+                  y={a.bbox[1] - fontSize * 1.3}
+                  text={label}
+                  fontSize={fontSize}
+                  fill="#111"
+                  fontStyle={pending ? 'italic' : 'bold'}
+                />
               </Group>
             )}
           </Group>

@@ -5,7 +5,17 @@ import { History } from './history';
 import { clampMove, fitView, fromCorners, iou, resizeBox, toImage, zoomAt } from './geometry';
 
 const ann = (id: number, extra: Partial<Annotation> = {}): Annotation => ({
-  id, imageId: 1, categoryId: 1, bbox: [10, 10, 20, 20], rle: null, area: 400, source: 'model', state: 'pending', predictionId: 5, score: 0.9, ...extra,
+  id,
+  imageId: 1,
+  categoryId: 1,
+  bbox: [10, 10, 20, 20],
+  rle: null,
+  area: 400,
+  source: 'model',
+  state: 'pending',
+  predictionId: 5,
+  score: 0.9,
+  ...extra,
 });
 
 describe('changes', () => {
@@ -18,11 +28,19 @@ describe('changes', () => {
       { op: 'create', id: -1, categoryId: 2, bbox: [1, 1, 2, 2] },
     ];
     const after = applyChanges(before, 1, forward);
-    expect(after.find((a) => a.id === 1)).toMatchObject({ state: 'accepted', source: 'model-edited', bbox: [0, 0, 5, 5] });
+    expect(after.find((a) => a.id === 1)).toMatchObject({
+      state: 'accepted',
+      source: 'model-edited',
+      bbox: [0, 0, 5, 5],
+    });
     const inverse = invertChanges(before, 1, forward);
     const restored = applyChanges(after, 1, inverse);
     expect(restored.sort((a, b) => a.id - b.id)).toEqual(before);
-    expect(inverse[inverse.length - 1]).toMatchObject({ op: 'update', id: 1, patch: { state: 'pending', source: 'model' } });
+    expect(inverse[inverse.length - 1]).toMatchObject({
+      op: 'update',
+      id: 1,
+      patch: { state: 'pending', source: 'model' },
+    });
   });
 
   it('maps local ids to server ids on the wire', () => {

@@ -19,7 +19,11 @@ export function localId(): number {
 }
 
 /** Applies changes to a list of annotations (pure; the order of the list is kept). */
-export function applyChanges(list: readonly Annotation[], imageId: number, changes: readonly LocalChange[]): Annotation[] {
+export function applyChanges(
+  list: readonly Annotation[],
+  imageId: number,
+  changes: readonly LocalChange[],
+): Annotation[] {
   let out = list.slice();
   for (const c of changes) {
     if (c.op === 'create') {
@@ -55,7 +59,10 @@ function patchAnnotation(a: Annotation, p: AnnotationPatch): Annotation {
   if (p.rle !== undefined) next.rle = p.rle;
   if (p.state !== undefined) next.state = p.state;
   if (p.source !== undefined) next.source = p.source;
-  else if (a.source === 'model' && (p.bbox !== undefined || p.rle !== undefined || p.categoryId !== undefined)) {
+  else if (
+    a.source === 'model' &&
+    (p.bbox !== undefined || p.rle !== undefined || p.categoryId !== undefined)
+  ) {
     // Mirrors the server: editing model output makes it model-edited.
     next.source = 'model-edited';
   }
@@ -63,7 +70,11 @@ function patchAnnotation(a: Annotation, p: AnnotationPatch): Annotation {
 }
 
 /** The changes that undo `changes` when applied after them, given the list before them. */
-export function invertChanges(before: readonly Annotation[], imageId: number, changes: readonly LocalChange[]): LocalChange[] {
+export function invertChanges(
+  before: readonly Annotation[],
+  imageId: number,
+  changes: readonly LocalChange[],
+): LocalChange[] {
   const inverse: LocalChange[] = [];
   let state = before.slice();
   for (const c of changes) {

@@ -25,7 +25,11 @@ export function maskCanvas(rle: Rle, color: string): HTMLCanvasElement | null {
   return c;
 }
 
-export function renderMask(mask: Mask, color: string, canvas = document.createElement('canvas')): HTMLCanvasElement {
+export function renderMask(
+  mask: Mask,
+  color: string,
+  canvas = document.createElement('canvas'),
+): HTMLCanvasElement {
   if (canvas.width !== mask.width || canvas.height !== mask.height) {
     canvas.width = mask.width;
     canvas.height = mask.height;

@@ -117,7 +117,10 @@ export function maskArea(mask: Mask): number {
 /** Tight COCO box [x, y, w, h] around the set pixels, or null when empty. */
 export function maskBbox(mask: Mask): [number, number, number, number] | null {
   const { width, height, data } = mask;
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
@@ -136,8 +139,10 @@ export function maskBbox(mask: Mask): [number, number, number, number] | null {
 export function paintDisc(mask: Mask, cx: number, cy: number, radius: number, value: 0 | 1): void {
   const { width, height, data } = mask;
   const r2 = radius * radius;
-  const ya = Math.max(0, Math.floor(cy - radius)), yb = Math.min(height - 1, Math.ceil(cy + radius));
-  const xa = Math.max(0, Math.floor(cx - radius)), xb = Math.min(width - 1, Math.ceil(cx + radius));
+  const ya = Math.max(0, Math.floor(cy - radius)),
+    yb = Math.min(height - 1, Math.ceil(cy + radius));
+  const xa = Math.max(0, Math.floor(cx - radius)),
+    xb = Math.min(width - 1, Math.ceil(cx + radius));
   for (let y = ya; y <= yb; y++) {
     const dy = y + 0.5 - cy;
     for (let x = xa; x <= xb; x++) {
@@ -148,7 +153,13 @@ export function paintDisc(mask: Mask, cx: number, cy: number, radius: number, va
 }
 
 /** Paints discs along the segment a→b so a fast stroke leaves no gaps. */
-export function paintSegment(mask: Mask, a: { x: number; y: number }, b: { x: number; y: number }, radius: number, value: 0 | 1): void {
+export function paintSegment(
+  mask: Mask,
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  radius: number,
+  value: 0 | 1,
+): void {
   const d = Math.hypot(b.x - a.x, b.y - a.y);
   const steps = Math.max(1, Math.ceil(d / Math.max(1, radius / 2)));
   for (let i = 0; i <= steps; i++) {

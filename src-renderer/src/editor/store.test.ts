@@ -12,7 +12,21 @@ function fakeServer(initial: Annotation[]) {
   let listener: (m: unknown) => void = () => undefined;
   const handle = (method: string, params: any): unknown => {
     if (method === 'images.get')
-      return { image: { id: 1, path: '/x.png', hash: 'h', width: 100, height: 80, bytes: 1, status: 'prelabeled', name: 'x.png' }, annotations: rows, prevId: null, nextId: 2 };
+      return {
+        image: {
+          id: 1,
+          path: '/x.png',
+          hash: 'h',
+          width: 100,
+          height: 80,
+          bytes: 1,
+          status: 'prelabeled',
+          name: 'x.png',
+        },
+        annotations: rows,
+        prevId: null,
+        nextId: 2,
+      };
     if (method === 'annotations.apply') {
       const created: number[] = [];
       for (const c of params.changes as AnnotationChange[]) {
@@ -20,12 +34,26 @@ function fakeServer(initial: Annotation[]) {
           const id = c.id ?? nextId++;
           if (rows.some((r) => r.id === id)) throw new Error('id taken');
           created.push(id);
-          rows.push({ id, imageId: 1, categoryId: c.categoryId, bbox: c.bbox, rle: null, area: 0, source: c.source ?? 'human', state: c.state ?? 'accepted', predictionId: c.predictionId ?? null, score: c.score ?? null });
+          rows.push({
+            id,
+            imageId: 1,
+            categoryId: c.categoryId,
+            bbox: c.bbox,
+            rle: null,
+            area: 0,
+            source: c.source ?? 'human',
+            state: c.state ?? 'accepted',
+            predictionId: c.predictionId ?? null,
+            score: c.score ?? null,
+          });
         } else if (c.op === 'update') {
           const r = rows.find((x) => x.id === c.id);
           if (!r) throw new Error(`no ${c.id}`);
           const geo = c.patch.bbox !== undefined || c.patch.categoryId !== undefined;
-          Object.assign(r, { ...c.patch, source: c.patch.source ?? (r.source === 'model' && geo ? 'model-edited' : r.source) });
+          Object.assign(r, {
+            ...c.patch,
+            source: c.patch.source ?? (r.source === 'model' && geo ? 'model-edited' : r.source),
+          });
         } else {
           if (!rows.some((x) => x.id === c.id)) throw new Error(`no ${c.id}`);
           rows = rows.filter((x) => x.id !== c.id);
@@ -42,9 +70,19 @@ function fakeServer(initial: Annotation[]) {
       calls.push({ method: m.method, params: structuredClone(m.params) });
       setTimeout(() => {
         try {
-          listener({ type: 'response', id: m.id, ok: true, result: handle(m.method, m.params) });
+          listener({
+            type: 'response',
+            id: m.id,
+            ok: true,
+            result: structuredClone(handle(m.method, m.params)),
+          });
         } catch (e) {
-          listener({ type: 'response', id: m.id, ok: false, error: { code: 'NOT_FOUND', message: (e as Error).message } });
+          listener({
+            type: 'response',
+            id: m.id,
+            ok: false,
+            error: { code: 'NOT_FOUND', message: (e as Error).message },
+          });
         }
       }, 1);
     },
@@ -52,13 +90,26 @@ function fakeServer(initial: Annotation[]) {
   return { client: new RpcClient(transport), calls, rows: () => rows };
 }
 
-const pred = (id: number, score: number): Annotation => ({ id, imageId: 1, categoryId: 1, bbox: [10, 10, 20, 20], rle: null, area: 400, source: 'model', state: 'pending', predictionId: id, score });
+const pred = (id: number, score: number): Annotation => ({
+  id,
+  imageId: 1,
+  categoryId: 1,
+  bbox: [10, 10, 20, 20],
+  rle: null,
+  area: 400,
+  source: 'model',
+  state: 'pending',
+  predictionId: id,
+  score,
+});
 
 describe('EditorStore', () => {
   it('saves every step, maps new ids, and undoes a create after the server numbered it', async () => {
     const srv = fakeServer([pred(1, 0.9), pred(2, 0.3)]);
     const store = new EditorStore(srv.client);
-    store.setCategories([{ id: 1, name: 'red', color: '#ff0000', prompt: 'red', threshold: null, supercategory: null }]);
+    store.setCategories([
+      { id: 1, name: 'red', color: '#ff0000', prompt: 'red', threshold: null, supercategory: null },
+    ]);
     await store.load(1);
 
     store.createBox([50, 50, 10, 10]);
@@ -126,5 +177,26 @@ describe('EditorStore', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(store.get().annotations.map((a) => a.id)).toEqual([1]);
     expect(store.get().historyDepth.undo).toBe(0);
+  });
+});
+
+describe('EditorStore.refresh', () => {
+  it('records model output that arrived from a job as one undoable step', async () => {
+    const srv = fakeServer([]);
+    const store = new EditorStore(srv.client);
+    await store.load(1);
+    srv.rows().push(pred(5, 0.8), pred(6, 0.7)); // the job wrote these
+    await store.refresh();
+    expect(store.get().annotations.map((a) => a.id)).toEqual([5, 6]);
+    expect(store.get().historyDepth.undo).toBe(1);
+    store.undo();
+    await store.idle();
+    expect(srv.rows()).toHaveLength(0);
+    store.redo();
+    await store.idle();
+    expect(srv.rows().map((r) => [r.id, r.state, r.source])).toEqual([
+      [5, 'pending', 'model'],
+      [6, 'pending', 'model'],
+    ]);
   });
 });

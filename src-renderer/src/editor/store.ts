@@ -114,7 +114,9 @@ export class EditorStore {
 
   selected(): Annotation | undefined {
     const { selectedId, annotations } = this.state;
-    return selectedId == null ? undefined : annotations.find((a) => a.id === selectedId && VISIBLE_STATES.has(a.state));
+    return selectedId == null
+      ? undefined
+      : annotations.find((a) => a.id === selectedId && VISIBLE_STATES.has(a.state));
   }
 
   info(text: string): void {
@@ -144,12 +146,50 @@ export class EditorStore {
         loading: false,
         labelPopup: false,
         historyDepth: this.history(imageId).depth,
-        view: sameImage ? this.state.view : fitView(d.image.width, d.image.height, this.state.viewport.width, this.state.viewport.height),
+        view: sameImage
+          ? this.state.view
+          : fitView(d.image.width, d.image.height, this.state.viewport.width, this.state.viewport.height),
       });
       if (!sameImage) this.onImageChange?.(imageId);
     } catch (e) {
-      if (seq === this.loadSeq) this.set({ loading: false, message: { text: errorMessage(e), kind: 'error' } });
+      if (seq === this.loadSeq)
+        this.set({ loading: false, message: { text: errorMessage(e), kind: 'error' } });
     }
+  }
+
+  /**
+   * Re-reads the open image after something else changed it (a pre-labeling job). The
+   * difference is recorded as ONE undoable step ("Model predictions"), so undo removes
+   * what the model just added. Skipped while our own saves are in flight.
+   */
+  async refresh(label = 'Model predictions'): Promise<void> {
+    const id = this.state.imageId;
+    if (id == null || this.state.savingCount > 0) return;
+    const seq = this.loadSeq;
+    const d = await this.client.call('images.get', { id }).catch(() => null);
+    if (!d || seq !== this.loadSeq || this.state.imageId !== id || this.state.savingCount > 0) return;
+    const before = this.state.annotations;
+    const after = d.annotations;
+    const byId = new Map(before.map((a) => [a.id, a]));
+    const forward: LocalChange[] = [];
+    for (const a of after) {
+      const old = byId.get(a.id);
+      if (!old) forward.push(recreate(a));
+      else if (JSON.stringify(old) !== JSON.stringify(a))
+        forward.push({
+          op: 'update',
+          id: a.id,
+          patch: { categoryId: a.categoryId, bbox: a.bbox, rle: a.rle, state: a.state, source: a.source },
+        });
+      byId.delete(a.id);
+    }
+    for (const gone of byId.keys()) forward.push({ op: 'delete', id: gone });
+    this.set({ annotations: after, status: d.image.status, prevId: d.prevId, nextId: d.nextId });
+    if (!forward.length) return;
+    const h = this.history(id);
+    h.record({ label, forward, inverse: invertChanges(before, id, forward) });
+    this.set({ historyDepth: h.depth });
+    this.info(`${label}: ${forward.length} change(s) — Ctrl+Z undoes them`);
   }
 
   close(): void {
@@ -233,7 +273,8 @@ export class EditorStore {
       return this.info(`New boxes: ${this.category(categoryId)?.name ?? categoryId}`);
     }
     this.set({ drawCategoryId: categoryId });
-    if (a.categoryId !== categoryId) this.commit('Relabel', [{ op: 'update', id: a.id, patch: { categoryId } }]);
+    if (a.categoryId !== categoryId)
+      this.commit('Relabel', [{ op: 'update', id: a.id, patch: { categoryId } }]);
   }
 
   deleteSelected(): void {
@@ -266,15 +307,23 @@ export class EditorStore {
   }
 
   acceptAbove(threshold = this.state.acceptThreshold): void {
-    const ids = this.state.annotations.filter((a) => a.state === 'pending' && (a.score ?? 0) >= threshold).map((a) => a.id);
+    const ids = this.state.annotations
+      .filter((a) => a.state === 'pending' && (a.score ?? 0) >= threshold)
+      .map((a) => a.id);
     if (!ids.length) return this.info(`No pending predictions scoring ≥ ${threshold.toFixed(2)}`);
-    this.commit(`Accept ${ids.length} ≥ ${threshold.toFixed(2)}`, ids.map((id) => ({ op: 'update', id, patch: { state: 'accepted' } })));
+    this.commit(
+      `Accept ${ids.length} ≥ ${threshold.toFixed(2)}`,
+      ids.map((id) => ({ op: 'update', id, patch: { state: 'accepted' } })),
+    );
   }
 
   rejectPending(): void {
     const ids = this.state.annotations.filter((a) => a.state === 'pending').map((a) => a.id);
     if (!ids.length) return this.info('No pending predictions');
-    this.commit(`Reject ${ids.length} pending`, ids.map((id) => ({ op: 'update', id, patch: { state: 'rejected' } })));
+    this.commit(
+      `Reject ${ids.length} pending`,
+      ids.map((id) => ({ op: 'update', id, patch: { state: 'rejected' } })),
+    );
   }
 
   nudge(dx: number, dy: number): void {
@@ -299,13 +348,27 @@ export class EditorStore {
     const img = this.state.image;
     if (!img || !clipboard.length) return this.info('Clipboard is empty');
     const changes: LocalChange[] = clipboard.map((a) => {
-      const w = Math.min(a.bbox[2], img.width), h = Math.min(a.bbox[3], img.height);
+      const w = Math.min(a.bbox[2], img.width),
+        h = Math.min(a.bbox[3], img.height);
       const bbox: Bbox = [Math.min(a.bbox[0], img.width - w), Math.min(a.bbox[1], img.height - h), w, h];
       const sameSize = a.rle && a.rle.size[0] === img.height && a.rle.size[1] === img.width;
-      return { ...recreate({ ...a, bbox }), id: localId(), source: 'human', state: 'accepted', predictionId: null, score: null, rle: sameSize ? a.rle : null };
+      return {
+        ...recreate({ ...a, bbox }),
+        id: localId(),
+        source: 'human',
+        state: 'accepted',
+        predictionId: null,
+        score: null,
+        rle: sameSize ? a.rle : null,
+      };
     });
     this.commit(`Paste ${changes.length}`, changes);
-    this.set({ selectedId: changes[changes.length - 1].op === 'create' ? (changes[changes.length - 1] as { id: number }).id : null });
+    this.set({
+      selectedId:
+        changes[changes.length - 1].op === 'create'
+          ? (changes[changes.length - 1] as { id: number }).id
+          : null,
+    });
   }
 
   // ---------- navigation ----------
@@ -369,14 +432,19 @@ export class EditorStore {
         // Nothing else in flight: the server's list is the truth (model-edited, areas, ids).
         this.set({ annotations: res.annotations, status: res.status, selectedId });
       } else {
-        this.set({ annotations: this.state.annotations.map((a) => (a.id < 0 ? { ...a, id: this.resolveId(a.id) } : a)), status: res.status, selectedId });
+        this.set({
+          annotations: this.state.annotations.map((a) => (a.id < 0 ? { ...a, id: this.resolveId(a.id) } : a)),
+          status: res.status,
+          selectedId,
+        });
       }
       this.onSaved?.(imageId);
     }).catch((e) => {
       // The server refused the step: drop it from history and reload the truth.
       this.histories.delete(imageId);
       this.error(`Not saved: ${errorMessage(e)}`);
-      if (this.state.imageId === imageId) void this.load(imageId).then(() => this.set({ historyDepth: this.history(imageId).depth }));
+      if (this.state.imageId === imageId)
+        void this.load(imageId).then(() => this.set({ historyDepth: this.history(imageId).depth }));
     });
   }
 

@@ -9,7 +9,8 @@ import { input } from './useEditor';
 function typing(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
   if (!el || !el.tagName) return false;
-  if (el.tagName === 'INPUT') return !['checkbox', 'radio', 'range', 'button', 'color'].includes((el as HTMLInputElement).type);
+  if (el.tagName === 'INPUT')
+    return !['checkbox', 'radio', 'range', 'button', 'color'].includes((el as HTMLInputElement).type);
   return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
 }
 
@@ -30,7 +31,13 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
       const a = actionForKey(e, ctx.scheme, actions);
       if (!a) return;
       e.preventDefault();
-      if (e.repeat && !a.id.startsWith('nudge') && !a.id.startsWith('history') && !a.id.startsWith('view.zoom')) return;
+      if (
+        e.repeat &&
+        !a.id.startsWith('nudge') &&
+        !a.id.startsWith('history') &&
+        !a.id.startsWith('view.zoom')
+      )
+        return;
       a.perform(ctx, e);
     };
     const up = (e: KeyboardEvent) => {

@@ -5,7 +5,15 @@ import { errorMessage } from '../rpc/client';
 type Purpose = Params<'dialog.pick'>['purpose'];
 
 /** "Browse…" for a path field: native dialogs exist only in the Electron shell (`dialog.pick`). */
-export function PickButton({ purpose, onPick, label = 'Browse…' }: { purpose: Purpose; onPick: (path: string) => void; label?: string }) {
+export function PickButton({
+  purpose,
+  onPick,
+  label = 'Browse…',
+}: {
+  purpose: Purpose;
+  onPick: (path: string) => void;
+  label?: string;
+}) {
   const { client, session, toast } = useApp();
   if (session?.shell !== 'electron') return null;
   return (

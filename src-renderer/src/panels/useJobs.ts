@@ -3,7 +3,10 @@ import type { JobInfo, JobProgress } from '../../../src-main/shared/api';
 import type { RpcClient } from '../rpc/client';
 
 /** Jobs from `jobs.list`, kept live by `jobs.progress` events. */
-export function useJobs(client: RpcClient, version = 0): { jobs: (JobInfo | JobProgress)[]; refresh: () => void } {
+export function useJobs(
+  client: RpcClient,
+  version = 0,
+): { jobs: (JobInfo | JobProgress)[]; refresh: () => void } {
   const [jobs, setJobs] = useState<(JobInfo | JobProgress)[]>([]);
   const [tick, setTick] = useState(0);
   useEffect(() => {

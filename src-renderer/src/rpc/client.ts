@@ -5,7 +5,16 @@
  * Transports: the Electron preload's raw bridge (`window.labelwrightBridge`) when present,
  * else a WebSocket to the browser host at `ws://<host>${RPC_WS_PATH}?token=<token>`.
  */
-import type { EventName, EventPayload, Method, Params, Result, RpcEvent, RpcRequest, RpcResponse } from '../../../src-main/shared/api';
+import type {
+  EventName,
+  EventPayload,
+  Method,
+  Params,
+  Result,
+  RpcEvent,
+  RpcRequest,
+  RpcResponse,
+} from '../../../src-main/shared/api';
 import type { ErrorPayload } from '../../../src-main/shared/contract';
 
 /** The browser host's WebSocket endpoint (src-main/app/host.ts). */
@@ -52,7 +61,10 @@ export type ConnectionState = 'connected' | 'reconnecting';
 
 export class RpcClient {
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();
+  private pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }
+  >();
   private listeners = new Map<string, Set<Listener>>();
   private idleWaiters: (() => void)[] = [];
   private connectionListeners = new Set<(s: ConnectionState) => void>();
@@ -61,7 +73,8 @@ export class RpcClient {
     transport.onMessage((m) => this.receive(m));
     transport.onClose?.((reason) => {
       // Answers to requests in flight are lost; callers reload what they need on reconnect.
-      for (const [, p] of this.pending) p.reject(new RpcError({ code: 'INTERNAL', message: `Connection lost: ${reason}` }));
+      for (const [, p] of this.pending)
+        p.reject(new RpcError({ code: 'INTERNAL', message: `Connection lost: ${reason}` }));
       this.pending.clear();
       this.settle();
       for (const l of this.connectionListeners) l('reconnecting');
@@ -196,7 +209,8 @@ export function webSocketTransport(url: string): Transport {
   connect();
   return {
     send: (m) => {
-      if (ws.readyState !== WebSocket.OPEN) throw new RpcError({ code: 'INTERNAL', message: 'Not connected to the host' });
+      if (ws.readyState !== WebSocket.OPEN)
+        throw new RpcError({ code: 'INTERNAL', message: 'Not connected to the host' });
       ws.send(JSON.stringify(m));
     },
     onMessage: (l) => void messageListeners.push(l),

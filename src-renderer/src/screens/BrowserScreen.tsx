@@ -10,7 +10,12 @@ const PAGE = 200;
 const CELL_W = 168;
 const CELL_H = 184;
 const STATUSES: ReviewStatus[] = ['unlabeled', 'prelabeled', 'in_progress', 'reviewed'];
-export const STATUS_LABEL: Record<ReviewStatus, string> = { unlabeled: 'Unlabeled', prelabeled: 'Pre-labeled', in_progress: 'In progress', reviewed: 'Reviewed' };
+export const STATUS_LABEL: Record<ReviewStatus, string> = {
+  unlabeled: 'Unlabeled',
+  prelabeled: 'Pre-labeled',
+  in_progress: 'In progress',
+  reviewed: 'Reviewed',
+};
 
 type Filters = Pick<ImageQuery, 'status' | 'categoryId' | 'hasPending' | 'minScore' | 'sort'>;
 
@@ -53,7 +58,12 @@ export function BrowserScreen() {
 
   const cols = Math.max(1, Math.floor((width - 8) / CELL_W));
   const rows = total == null ? 0 : Math.ceil(total / cols);
-  const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H, overscan: 4 });
+  const virt = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CELL_H,
+    overscan: 4,
+  });
   const items = virt.getVirtualItems();
 
   // Fetch the pages the visible rows need.
@@ -79,7 +89,14 @@ export function BrowserScreen() {
   const [focus, setFocus] = useState(0);
   const onGridKey = (e: React.KeyboardEvent) => {
     if (total == null || total === 0) return;
-    const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 4, PageUp: -cols * 4 };
+    const step: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: cols,
+      ArrowUp: -cols,
+      PageDown: cols * 4,
+      PageUp: -cols * 4,
+    };
     let next: number;
     if (e.key in step) next = focus + step[e.key];
     else if (e.key === 'Home') next = 0;
@@ -90,7 +107,8 @@ export function BrowserScreen() {
       return e.preventDefault();
     } else if (e.key === ' ') {
       const im = at(focus);
-      if (im) setSelection(selected.has(im.id) ? selection.filter((x) => x !== im.id) : [...selection, im.id]);
+      if (im)
+        setSelection(selected.has(im.id) ? selection.filter((x) => x !== im.id) : [...selection, im.id]);
       return e.preventDefault();
     } else return;
     e.preventDefault();
@@ -124,12 +142,22 @@ export function BrowserScreen() {
       <div className="toolbar">
         <div className="chips" role="group" aria-label="Review status">
           {STATUSES.map((s) => (
-            <button key={s} data-testid={`filter-${s}`} className={`chip status-${s} ${filters.status?.includes(s) ? 'on' : ''}`} onClick={() => toggleStatus(s)}>
+            <button
+              key={s}
+              data-testid={`filter-${s}`}
+              className={`chip status-${s} ${filters.status?.includes(s) ? 'on' : ''}`}
+              onClick={() => toggleStatus(s)}
+            >
               {STATUS_LABEL[s]} <span className="count">{stats?.byStatus[s] ?? 0}</span>
             </button>
           ))}
         </div>
-        <select value={filters.categoryId ?? ''} onChange={(e) => set({ categoryId: e.target.value ? Number(e.target.value) : undefined })} data-testid="filter-category" aria-label="Category">
+        <select
+          value={filters.categoryId ?? ''}
+          onChange={(e) => set({ categoryId: e.target.value ? Number(e.target.value) : undefined })}
+          data-testid="filter-category"
+          aria-label="Category"
+        >
           <option value="">All categories</option>
           {categories.map((c) => (
             <option key={c.id} value={c.id}>
@@ -138,21 +166,43 @@ export function BrowserScreen() {
           ))}
         </select>
         <label className="inline">
-          <input type="checkbox" checked={!!filters.hasPending} onChange={(e) => set({ hasPending: e.target.checked || undefined })} data-testid="filter-pending" /> Has pending
+          <input
+            type="checkbox"
+            checked={!!filters.hasPending}
+            onChange={(e) => set({ hasPending: e.target.checked || undefined })}
+            data-testid="filter-pending"
+          />{' '}
+          Has pending
         </label>
         <label className="inline" title="Only images whose top model score is at least this">
           Min score
-          <input type="range" min={0} max={1} step={0.05} value={filters.minScore ?? 0} onChange={(e) => set({ minScore: Number(e.target.value) || undefined })} data-testid="filter-minscore" />
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={filters.minScore ?? 0}
+            onChange={(e) => set({ minScore: Number(e.target.value) || undefined })}
+            data-testid="filter-minscore"
+          />
           <span className="mono">{(filters.minScore ?? 0).toFixed(2)}</span>
         </label>
-        <select value={filters.sort} onChange={(e) => set({ sort: e.target.value as Filters['sort'] })} data-testid="sort" aria-label="Sort">
+        <select
+          value={filters.sort}
+          onChange={(e) => set({ sort: e.target.value as Filters['sort'] })}
+          data-testid="sort"
+          aria-label="Sort"
+        >
           <option value="name">Sort: name</option>
           <option value="uncertainty">Sort: most uncertain first</option>
         </select>
         <div className="spacer" />
         {selection.length > 0 && (
           <span className="muted">
-            {selection.length} selected <button className="link" onClick={() => setSelection([])}>clear</button>
+            {selection.length} selected{' '}
+            <button className="link" onClick={() => setSelection([])}>
+              clear
+            </button>
           </span>
         )}
         <span className="muted" data-testid="image-total">
@@ -167,11 +217,30 @@ export function BrowserScreen() {
           <AddFolderCard />
         </div>
       )}
-      <div className="grid-scroller" ref={scroller} data-testid="image-grid" tabIndex={0} onKeyDown={onGridKey} aria-label="Images (arrows, Enter to open, Space to select)">
-        {total === 0 && <div className="empty">No images {filters.status || filters.categoryId || filters.hasPending || filters.minScore ? 'match these filters' : 'yet: add a folder'}.</div>}
+      <div
+        className="grid-scroller"
+        ref={scroller}
+        data-testid="image-grid"
+        tabIndex={0}
+        onKeyDown={onGridKey}
+        aria-label="Images (arrows, Enter to open, Space to select)"
+      >
+        {total === 0 && (
+          <div className="empty">
+            No images{' '}
+            {filters.status || filters.categoryId || filters.hasPending || filters.minScore
+              ? 'match these filters'
+              : 'yet: add a folder'}
+            .
+          </div>
+        )}
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((row) => (
-            <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CELL_H }}>
+            <div
+              key={row.key}
+              className="grid-row"
+              style={{ transform: `translateY(${row.start}px)`, height: CELL_H }}
+            >
               {Array.from({ length: cols }, (_, c) => {
                 const i = row.index * cols + c;
                 if (total == null || i >= total) return null;
@@ -193,7 +262,13 @@ export function BrowserScreen() {
                     title={`${im.name}\n${im.width}×${im.height}${im.topScore != null ? `\ntop score ${im.topScore.toFixed(2)}` : ''}`}
                   >
                     <div className="thumb">
-                      <img src={imageUrl(session, im.id, 'thumbnail') ?? ''} alt="" loading="lazy" decoding="async" draggable={false} />
+                      <img
+                        src={imageUrl(session, im.id, 'thumbnail') ?? ''}
+                        alt=""
+                        loading="lazy"
+                        decoding="async"
+                        draggable={false}
+                      />
                       <span className={`badge status-${im.status}`}>{STATUS_LABEL[im.status]}</span>
                       {im.pending > 0 && <span className="badge pending">{im.pending} pending</span>}
                     </div>

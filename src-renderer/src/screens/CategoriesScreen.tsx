@@ -23,7 +23,10 @@ export function CategoriesScreen() {
   const add = () =>
     name.trim() &&
     call(async () => {
-      await client.call('categories.add', { name: name.trim(), ...(prompt.trim() ? { prompt: prompt.trim() } : {}) });
+      await client.call('categories.add', {
+        name: name.trim(),
+        ...(prompt.trim() ? { prompt: prompt.trim() } : {}),
+      });
       setName('');
       setPrompt('');
     }, `Added ${name.trim()}`);
@@ -32,8 +35,21 @@ export function CategoriesScreen() {
     <div className="page">
       <h2>Categories</h2>
       <div className="row add-category">
-        <input placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void add()} data-testid="category-name" />
-        <input placeholder="Prompt (defaults to the name)" value={prompt} onChange={(e) => setPrompt(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void add()} data-testid="category-prompt" className="wide" />
+        <input
+          placeholder="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && void add()}
+          data-testid="category-name"
+        />
+        <input
+          placeholder="Prompt (defaults to the name)"
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && void add()}
+          data-testid="category-prompt"
+          className="wide"
+        />
         <button className="primary" onClick={() => void add()} data-testid="add-category">
           Add category
         </button>
@@ -55,7 +71,12 @@ export function CategoriesScreen() {
         </thead>
         <tbody>
           {categories.map((c) => (
-            <CategoryRow key={`${c.id}:${c.name}:${c.prompt}:${c.threshold}:${c.hotkey}:${c.color}`} c={c} all={categories} call={call} />
+            <CategoryRow
+              key={`${c.id}:${c.name}:${c.prompt}:${c.threshold}:${c.hotkey}:${c.color}`}
+              c={c}
+              all={categories}
+              call={call}
+            />
           ))}
           {!categories.length && (
             <tr>
@@ -70,7 +91,15 @@ export function CategoriesScreen() {
   );
 }
 
-function CategoryRow({ c, all, call }: { c: CategoryWithCount; all: CategoryWithCount[]; call: (f: () => Promise<unknown>, ok?: string) => Promise<void> }) {
+function CategoryRow({
+  c,
+  all,
+  call,
+}: {
+  c: CategoryWithCount;
+  all: CategoryWithCount[];
+  call: (f: () => Promise<unknown>, ok?: string) => Promise<void>;
+}) {
   const { client } = useApp();
   const [name, setName] = useState(c.name);
   const [prompt, setPrompt] = useState(c.prompt);
@@ -82,13 +111,29 @@ function CategoryRow({ c, all, call }: { c: CategoryWithCount; all: CategoryWith
     <tr data-testid="category-row" data-name={c.name}>
       <td className="mono">{c.id}</td>
       <td>
-        <input type="color" value={c.color} onChange={(e) => void update({ color: e.target.value })} aria-label={`Colour of ${c.name}`} />
+        <input
+          type="color"
+          value={c.color}
+          onChange={(e) => void update({ color: e.target.value })}
+          aria-label={`Colour of ${c.name}`}
+        />
       </td>
       <td>
-        <input value={name} onChange={(e) => setName(e.target.value)} onBlur={() => name.trim() && name !== c.name && void update({}, name.trim())} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={() => name.trim() && name !== c.name && void update({}, name.trim())}
+          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+        />
       </td>
       <td>
-        <input className="wide" value={prompt} onChange={(e) => setPrompt(e.target.value)} onBlur={() => prompt.trim() && prompt !== c.prompt && void update({ prompt: prompt.trim() })} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
+        <input
+          className="wide"
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          onBlur={() => prompt.trim() && prompt !== c.prompt && void update({ prompt: prompt.trim() })}
+          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+        />
       </td>
       <td>
         <input
@@ -103,7 +148,11 @@ function CategoryRow({ c, all, call }: { c: CategoryWithCount; all: CategoryWith
         />
       </td>
       <td>
-        <select value={c.hotkey ?? ''} onChange={(e) => void update({ hotkey: e.target.value || null })} aria-label={`Hotkey of ${c.name}`}>
+        <select
+          value={c.hotkey ?? ''}
+          onChange={(e) => void update({ hotkey: e.target.value || null })}
+          aria-label={`Hotkey of ${c.name}`}
+        >
           <option value="">—</option>
           {'123456789'.split('').map((d) => (
             <option key={d} value={d}>
@@ -125,7 +174,15 @@ function CategoryRow({ c, all, call }: { c: CategoryWithCount; all: CategoryWith
               </option>
             ))}
         </select>
-        <button disabled={!into} onClick={() => void call(() => client.call('categories.merge', { from: c.id, into: Number(into) }), `Merged ${c.name}`)}>
+        <button
+          disabled={!into}
+          onClick={() =>
+            void call(
+              () => client.call('categories.merge', { from: c.id, into: Number(into) }),
+              `Merged ${c.name}`,
+            )
+          }
+        >
           Merge
         </button>
       </td>
@@ -134,7 +191,10 @@ function CategoryRow({ c, all, call }: { c: CategoryWithCount; all: CategoryWith
           className="danger"
           onClick={() => {
             if (c.annotations && !confirm(`Remove ${c.name} and its ${c.annotations} annotations?`)) return;
-            void call(() => client.call('categories.remove', { id: c.id, force: c.annotations > 0 }), `Removed ${c.name}`);
+            void call(
+              () => client.call('categories.remove', { id: c.id, force: c.annotations > 0 }),
+              `Removed ${c.name}`,
+            );
           }}
         >
           Remove

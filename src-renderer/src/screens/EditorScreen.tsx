@@ -20,7 +20,10 @@ export function EditorScreen() {
   const app = useApp();
   const { store, scheme, session, go } = app;
   const s = useEditor(store);
-  const ctx: ActionContext = useMemo(() => ({ store, scheme, exit: () => go('browser') }), [store, scheme, go]);
+  const ctx: ActionContext = useMemo(
+    () => ({ store, scheme, exit: () => go('browser') }),
+    [store, scheme, go],
+  );
   useEditorKeys(ctx, true);
 
   if (s.imageId == null) {
@@ -37,13 +40,23 @@ export function EditorScreen() {
       <div className="toolbar editor-toolbar">
         <div className="seg" role="group" aria-label="Tools">
           {TOOLS.map((t) => (
-            <button key={t.id} className={s.tool === t.id ? 'on' : ''} onClick={() => store.set({ tool: t.id })} data-testid={`tool-${t.id}`} title={`${t.label} (${t.key})`}>
+            <button
+              key={t.id}
+              className={s.tool === t.id ? 'on' : ''}
+              onClick={() => store.set({ tool: t.id })}
+              data-testid={`tool-${t.id}`}
+              title={`${t.label} (${t.key})`}
+            >
               {t.label} <kbd>{t.key}</kbd>
             </button>
           ))}
         </div>
         <label className="inline" title="Category for new boxes (1–9)">
-          <select value={s.drawCategoryId ?? ''} onChange={(e) => store.set({ drawCategoryId: Number(e.target.value) })} data-testid="draw-category">
+          <select
+            value={s.drawCategoryId ?? ''}
+            onChange={(e) => store.set({ drawCategoryId: Number(e.target.value) })}
+            data-testid="draw-category"
+          >
             {store.categories.map((c, i) => (
               <option key={c.id} value={c.id}>
                 {c.hotkey ?? (i < 9 ? i + 1 : '')} {c.name}
@@ -53,29 +66,80 @@ export function EditorScreen() {
         </label>
         {(s.tool === 'brush' || s.tool === 'eraser') && (
           <label className="inline" title="Brush size ([ and ])">
-            <input type="range" min={1} max={200} value={s.brushSize} onChange={(e) => store.set({ brushSize: Number(e.target.value) })} /> <span className="mono">{s.brushSize}px</span>
+            <input
+              type="range"
+              min={1}
+              max={200}
+              value={s.brushSize}
+              onChange={(e) => store.set({ brushSize: Number(e.target.value) })}
+            />{' '}
+            <span className="mono">{s.brushSize}px</span>
           </label>
         )}
         <label className="inline" title="Masks (M)">
-          <input type="checkbox" checked={s.showMasks} onChange={(e) => store.set({ showMasks: e.target.checked })} data-testid="show-masks" /> Masks
+          <input
+            type="checkbox"
+            checked={s.showMasks}
+            onChange={(e) => store.set({ showMasks: e.target.checked })}
+            data-testid="show-masks"
+          />{' '}
+          Masks
         </label>
-        <input type="range" min={0} max={1} step={0.05} value={s.maskOpacity} onChange={(e) => store.set({ maskOpacity: Number(e.target.value) })} aria-label="Mask opacity" title="Mask opacity" />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={s.maskOpacity}
+          onChange={(e) => store.set({ maskOpacity: Number(e.target.value) })}
+          aria-label="Mask opacity"
+          title="Mask opacity"
+        />
         <div className="sep" />
         <label className="inline" title="Accept-all threshold">
-          ≥ <input type="range" min={0} max={1} step={0.01} value={s.acceptThreshold} onChange={(e) => store.set({ acceptThreshold: Number(e.target.value) })} data-testid="accept-threshold" />
+          ≥{' '}
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.01}
+            value={s.acceptThreshold}
+            onChange={(e) => store.set({ acceptThreshold: Number(e.target.value) })}
+            data-testid="accept-threshold"
+          />
           <span className="mono">{s.acceptThreshold.toFixed(2)}</span>
         </label>
-        <button onClick={() => store.acceptAbove()} disabled={!aboveThreshold} data-testid="accept-above" title="Shift+Enter">
+        <button
+          onClick={() => store.acceptAbove()}
+          disabled={!aboveThreshold}
+          data-testid="accept-above"
+          title="Shift+Enter"
+        >
           Accept {aboveThreshold}
         </button>
-        <button onClick={() => store.rejectPending()} disabled={!pending.length} data-testid="reject-rest" title="Shift+Backspace">
+        <button
+          onClick={() => store.rejectPending()}
+          disabled={!pending.length}
+          data-testid="reject-rest"
+          title="Shift+Backspace"
+        >
           Reject rest ({pending.length})
         </button>
         <div className="spacer" />
-        <button onClick={() => store.undo()} disabled={!s.historyDepth.undo} title="Undo (Ctrl+Z)" data-testid="undo">
+        <button
+          onClick={() => store.undo()}
+          disabled={!s.historyDepth.undo}
+          title="Undo (Ctrl+Z)"
+          data-testid="undo"
+        >
           ↶
         </button>
-        <button onClick={() => store.redo()} disabled={!s.historyDepth.redo} title="Redo (Ctrl+Shift+Z / Ctrl+Y)" data-testid="redo">
+        <button
+          onClick={() => store.redo()}
+          disabled={!s.historyDepth.redo}
+          title="Redo (Ctrl+Shift+Z / Ctrl+Y)"
+          data-testid="redo"
+        >
           ↷
         </button>
         <button onClick={() => void store.prev()} disabled={s.prevId == null} title={`Previous (${prevKey})`}>
@@ -84,7 +148,12 @@ export function EditorScreen() {
         <button onClick={() => void store.next()} disabled={s.nextId == null} title={`Next (${nextKey})`}>
           <kbd>{nextKey}</kbd> ›
         </button>
-        <button className="primary" onClick={() => void store.markReviewedAndNext()} data-testid="mark-reviewed" title="Mark reviewed and go to the next unreviewed image (Space)">
+        <button
+          className="primary"
+          onClick={() => void store.markReviewedAndNext()}
+          data-testid="mark-reviewed"
+          title="Mark reviewed and go to the next unreviewed image (Space)"
+        >
           Reviewed <kbd>Space</kbd>
         </button>
         <button onClick={() => store.set({ help: !s.help })} title="Keyboard help (?)">
@@ -96,11 +165,17 @@ export function EditorScreen() {
         <AnnotationPanel />
       </div>
       <div className="statusbar" data-testid="editor-status">
-        <span className="mono" data-testid="image-name">{s.image?.name}</span>
+        <span className="mono" data-testid="image-name">
+          {s.image?.name}
+        </span>
         <span>
           {s.image?.width}×{s.image?.height}
         </span>
-        {s.status && <span className={`badge status-${s.status}`} data-testid="image-status">{STATUS_LABEL[s.status]}</span>}
+        {s.status && (
+          <span className={`badge status-${s.status}`} data-testid="image-status">
+            {STATUS_LABEL[s.status]}
+          </span>
+        )}
         <span>
           {visible.length - pending.length} accepted · {pending.length} pending
         </span>
@@ -124,7 +199,12 @@ function AnnotationPanel() {
   const s = useEditor(store);
   const list = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
   const ref = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: list.length, getScrollElement: () => ref.current, estimateSize: () => 30, overscan: 8 });
+  const virt = useVirtualizer({
+    count: list.length,
+    getScrollElement: () => ref.current,
+    estimateSize: () => 30,
+    overscan: 8,
+  });
   const cats = new Map(store.categories.map((c) => [c.id, c]));
   const selIndex = list.findIndex((a) => a.id === s.selectedId);
   useEffect(() => {
@@ -162,7 +242,12 @@ function AnnotationPanel() {
       <h3>Categories</h3>
       <div className="cat-keys">
         {store.categories.map((c, i) => (
-          <button key={c.id} className={s.drawCategoryId === c.id ? 'on' : ''} onClick={() => store.relabel(c.id)} title="Relabel selection / category for new boxes">
+          <button
+            key={c.id}
+            className={s.drawCategoryId === c.id ? 'on' : ''}
+            onClick={() => store.relabel(c.id)}
+            title="Relabel selection / category for new boxes"
+          >
             <kbd>{c.hotkey ?? (i < 9 ? i + 1 : '·')}</kbd>
             <span className="swatch" style={{ background: c.color }} /> {c.name}
           </button>
@@ -233,21 +318,37 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
                     .map((a) => (
                       <tr key={a.id}>
                         <td>
-                          {a.id === 'label.1' ? <kbd>1–9</kbd> : keysOf(a, scheme).filter((k) => k !== 'shift+/').map((k) => <kbd key={k}>{prettyChord(k)}</kbd>)}
+                          {a.id === 'label.1' ? (
+                            <kbd>1–9</kbd>
+                          ) : (
+                            keysOf(a, scheme)
+                              .filter((k) => k !== 'shift+/')
+                              .map((k) => <kbd key={k}>{prettyChord(k)}</kbd>)
+                          )}
                         </td>
-                        <td>{a.id === 'label.1' ? 'Label as category (hotkey, else nth)' : a.id.startsWith('nudge.left') ? a.label.replace('left', '(arrows)') : a.label}</td>
+                        <td>
+                          {a.id === 'label.1'
+                            ? 'Label as category (hotkey, else nth)'
+                            : a.id.startsWith('nudge.left')
+                              ? a.label.replace('left', '(arrows)')
+                              : a.label}
+                        </td>
                         <td className="muted">{a.capture === 'record' ? 'undoable' : ''}</td>
                       </tr>
                     ))}
                   {g === 'View' && (
                     <>
                       <tr>
-                        <td><kbd>Ctrl+wheel</kbd></td>
+                        <td>
+                          <kbd>Ctrl+wheel</kbd>
+                        </td>
                         <td>Zoom around the cursor</td>
                         <td />
                       </tr>
                       <tr>
-                        <td><kbd>Space+drag</kbd> <kbd>Middle drag</kbd></td>
+                        <td>
+                          <kbd>Space+drag</kbd> <kbd>Middle drag</kbd>
+                        </td>
                         <td>Pan</td>
                         <td />
                       </tr>

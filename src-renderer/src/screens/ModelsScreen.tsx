@@ -11,7 +11,9 @@ export function ModelsScreen() {
   const { client, toast } = useApp();
   const [packs, setPacks] = useState<PackInfo[]>([]);
   const [ep, setEp] = useState<EpInfo | null>(null);
-  const [progress, setProgress] = useState<Record<string, { file: string; bytes: number; total: number | null }>>({});
+  const [progress, setProgress] = useState<
+    Record<string, { file: string; bytes: number; total: number | null }>
+  >({});
   const [verify, setVerify] = useState<Record<string, Verify>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [folder, setFolder] = useState('');
@@ -26,7 +28,10 @@ export function ModelsScreen() {
     );
   }, [client, toast]);
   useEffect(load, [load]);
-  useEffect(() => client.on('models.downloadProgress', (p) => setProgress((m) => ({ ...m, [p.id]: p }))), [client]);
+  useEffect(
+    () => client.on('models.downloadProgress', (p) => setProgress((m) => ({ ...m, [p.id]: p }))),
+    [client],
+  );
 
   const run = async (id: string, f: () => Promise<unknown>, ok: string) => {
     setBusy(id);
@@ -48,8 +53,16 @@ export function ModelsScreen() {
     );
 
   const download = (p: PackInfo) => {
-    if (p.licenseNotice && !confirm(`${p.displayName}\n\n${p.licenseNotice}\n\nAccept the licence (${p.license}) and download?`)) return;
-    void run(p.id, () => client.call('models.download', { id: p.id, acceptLicense: true }), `${p.displayName} installed`);
+    if (
+      p.licenseNotice &&
+      !confirm(`${p.displayName}\n\n${p.licenseNotice}\n\nAccept the licence (${p.license}) and download?`)
+    )
+      return;
+    void run(
+      p.id,
+      () => client.call('models.download', { id: p.id, acceptLicense: true }),
+      `${p.displayName} installed`,
+    );
   };
 
   return (
@@ -76,19 +89,28 @@ export function ModelsScreen() {
             return (
               <tr key={p.id} data-testid="model-row" data-id={p.id}>
                 <td>
-                  <b>{p.displayName}</b> <span className="muted mono">{p.id}</span> {p.fixture && <span className="badge">fixture</span>} {p.source === 'user' && <span className="badge">imported</span>}
+                  <b>{p.displayName}</b> <span className="muted mono">{p.id}</span>{' '}
+                  {p.fixture && <span className="badge">fixture</span>}{' '}
+                  {p.source === 'user' && <span className="badge">imported</span>}
                 </td>
                 <td>{p.kind}</td>
                 <td title={p.licenseNotice ?? ''}>
                   {p.license}
                   {p.licenseNotice && <div className="muted small">{p.licenseNotice}</div>}
                 </td>
-                <td className="num">{p.sizeBytes != null ? `${(p.sizeBytes / 1e6).toFixed(1)} MB` : '—'}</td>
+                <td className="num">{formatBytes(p.sizeBytes)}</td>
                 <td>
-                  {p.installed ? <span className="ok">installed</span> : <span className="muted">missing {p.missing.length} file(s)</span>}
+                  {p.installed ? (
+                    <span className="ok">installed</span>
+                  ) : (
+                    <span className="muted">missing {p.missing.length} file(s)</span>
+                  )}
                   {busy === p.id && pr && (
                     <div className="progress small">
-                      <div className="bar" style={{ width: `${pr.total ? (100 * pr.bytes) / pr.total : 50}%` }} />
+                      <div
+                        className="bar"
+                        style={{ width: `${pr.total ? (100 * pr.bytes) / pr.total : 50}%` }}
+                      />
                       <span>
                         {pr.file} {(pr.bytes / 1e6).toFixed(1)}
                         {pr.total ? ` / ${(pr.total / 1e6).toFixed(1)}` : ''} MB
@@ -105,23 +127,29 @@ export function ModelsScreen() {
                     </ul>
                   )}
                 </td>
-                <td className="actions">
-                  {!p.installed && (
-                    <button className="primary" disabled={busy != null} onClick={() => download(p)}>
-                      Download
+                <td>
+                  <div className="actions">
+                    {!p.installed && (
+                      <button className="primary" disabled={busy != null} onClick={() => download(p)}>
+                        Download
+                      </button>
+                    )}
+                    <button disabled={busy != null} onClick={() => void verifyPack(p.id)}>
+                      Verify
                     </button>
-                  )}
-                  <button
-                    disabled={busy != null}
-                    onClick={() => void verifyPack(p.id)}
-                  >
-                    Verify
-                  </button>
-                  {p.installed && (
-                    <button className="danger" disabled={busy != null} onClick={() => confirm(`Remove ${p.displayName}?`) && void run(p.id, () => client.call('models.remove', { id: p.id }), 'Removed')}>
-                      Remove
-                    </button>
-                  )}
+                    {p.installed && p.source === 'user' && (
+                      <button
+                        className="danger"
+                        disabled={busy != null}
+                        onClick={() =>
+                          confirm(`Remove ${p.displayName}?`) &&
+                          void run(p.id, () => client.call('models.remove', { id: p.id }), 'Removed')
+                        }
+                      >
+                        Remove
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             );
@@ -130,12 +158,29 @@ export function ModelsScreen() {
       </table>
       <h3>Import a pack folder</h3>
       <div className="row">
-        <input className="wide" placeholder="/path/to/pack (with pack.json)" value={folder} onChange={(e) => setFolder(e.target.value)} />
+        <input
+          className="wide"
+          placeholder="/path/to/pack (with pack.json)"
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+        />
         <PickButton purpose="importModel" onPick={setFolder} />
-        <button disabled={!folder.trim() || busy != null} onClick={() => void run('import', () => client.call('models.import', { folder: folder.trim() }), 'Imported')}>
+        <button
+          disabled={!folder.trim() || busy != null}
+          onClick={() =>
+            void run('import', () => client.call('models.import', { folder: folder.trim() }), 'Imported')
+          }
+        >
           Import
         </button>
       </div>
     </div>
   );
+}
+
+function formatBytes(b: number | null): string {
+  if (b == null) return '—';
+  if (b < 1e6) return `${(b / 1024).toFixed(0)} KB`;
+  if (b < 1e9) return `${(b / 1e6).toFixed(1)} MB`;
+  return `${(b / 1e9).toFixed(2)} GB`;
 }

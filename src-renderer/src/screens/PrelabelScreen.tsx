@@ -25,7 +25,14 @@ export function PrelabelScreen() {
       (r) => {
         setPacks(r.packs);
         setEp(r.executionProvider);
-        setChosen((cur) => (cur.length ? cur : r.packs.filter((p) => p.installed && p.kind === 'glip').slice(0, 1).map((p) => p.id)));
+        setChosen((cur) =>
+          cur.length
+            ? cur
+            : r.packs
+                .filter((p) => p.installed && p.kind === 'glip')
+                .slice(0, 1)
+                .map((p) => p.id),
+        );
       },
       (e) => toast(errorMessage(e), 'error'),
     );
@@ -42,12 +49,22 @@ export function PrelabelScreen() {
             ? { kind: 'images' as const, imageIds: selection }
             : null
           : { kind: target };
-    if (!t) return toast(target === 'current' ? 'Open an image first' : 'Select images in the browser first (Ctrl+click)', 'error');
+    if (!t)
+      return toast(
+        target === 'current' ? 'Open an image first' : 'Select images in the browser first (Ctrl+click)',
+        'error',
+      );
     if (!chosen.length) return toast('Choose at least one installed pack', 'error');
     setBusy(true);
     try {
       const th = threshold.trim() === '' ? undefined : Number(threshold);
-      await client.call('jobs.start', { packs: chosen, target: t, ...(th != null && !isNaN(th) ? { threshold: th } : {}), fuse, overwriteHuman });
+      await client.call('jobs.start', {
+        packs: chosen,
+        target: t,
+        ...(th != null && !isNaN(th) ? { threshold: th } : {}),
+        fuse,
+        overwriteHuman,
+      });
       refresh();
     } catch (e) {
       toast(errorMessage(e), 'error');
@@ -74,7 +91,11 @@ export function PrelabelScreen() {
         {categories.length === 0 && (
           <span className="error">
             {' '}
-            No categories: <button className="link" onClick={() => go('categories')}>add some</button> first; models are prompted with them.
+            No categories:{' '}
+            <button className="link" onClick={() => go('categories')}>
+              add some
+            </button>{' '}
+            first; models are prompted with them.
           </span>
         )}
       </p>
@@ -96,20 +117,31 @@ export function PrelabelScreen() {
                   type="checkbox"
                   disabled={!p.installed}
                   checked={chosen.includes(p.id)}
-                  onChange={(e) => setChosen((c) => (e.target.checked ? [...c, p.id] : c.filter((x) => x !== p.id)))}
+                  onChange={(e) =>
+                    setChosen((c) => (e.target.checked ? [...c, p.id] : c.filter((x) => x !== p.id)))
+                  }
                   data-testid={`pack-${p.id}`}
                   aria-label={p.displayName}
                 />
               </td>
               <td>
-                {p.displayName} <span className="muted mono">{p.id}</span> {p.fixture && <span className="badge">fixture</span>}
+                {p.displayName} <span className="muted mono">{p.id}</span>{' '}
+                {p.fixture && <span className="badge">fixture</span>}
               </td>
               <td>{p.kind}</td>
               <td title={p.licenseNotice ?? ''}>
                 {p.license}
                 {p.licenseNotice && ' ⚠'}
               </td>
-              <td>{p.installed ? '✓' : <button className="link" onClick={() => go('models')}>install…</button>}</td>
+              <td>
+                {p.installed ? (
+                  '✓'
+                ) : (
+                  <button className="link" onClick={() => go('models')}>
+                    install…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -124,21 +156,45 @@ export function PrelabelScreen() {
               ['all', 'All images'],
             ] as const
           ).map(([id, label]) => (
-            <button key={id} className={target === id ? 'on' : ''} onClick={() => setTarget(id)} data-testid={`target-${id}`} role="radio" aria-checked={target === id}>
+            <button
+              key={id}
+              className={target === id ? 'on' : ''}
+              onClick={() => setTarget(id)}
+              data-testid={`target-${id}`}
+              role="radio"
+              aria-checked={target === id}
+            >
               {label}
             </button>
           ))}
         </div>
         <label className="inline">
-          Threshold <input className="narrow" placeholder="per class" value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+          Threshold{' '}
+          <input
+            className="narrow"
+            placeholder="per class"
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+          />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={fuse} onChange={(e) => setFuse(e.target.checked)} /> Fuse boxes + masks
+          <input type="checkbox" checked={fuse} onChange={(e) => setFuse(e.target.checked)} /> Fuse boxes +
+          masks
         </label>
         <label className="inline" title="Replace annotations on images people already touched">
-          <input type="checkbox" checked={overwriteHuman} onChange={(e) => setOverwriteHuman(e.target.checked)} /> Overwrite human work
+          <input
+            type="checkbox"
+            checked={overwriteHuman}
+            onChange={(e) => setOverwriteHuman(e.target.checked)}
+          />{' '}
+          Overwrite human work
         </label>
-        <button className="primary" disabled={busy || !chosen.length} onClick={() => void start()} data-testid="start-job">
+        <button
+          className="primary"
+          disabled={busy || !chosen.length}
+          onClick={() => void start()}
+          data-testid="start-job"
+        >
           Run
         </button>
       </div>
@@ -153,14 +209,20 @@ export function PrelabelScreen() {
                 <b>#{j.jobId}</b> {'packs' in j && <span className="mono">{j.packs.join(' + ')}</span>}
                 <span className={`badge state-${j.state}`}>{j.state}</span>
                 <div className="spacer" />
-                {j.state === 'running' && <button onClick={() => void act('jobs.pause', j.jobId)}>Pause</button>}
-                {j.state === 'paused' && <button onClick={() => void act('jobs.resume', j.jobId)}>Resume</button>}
+                {j.state === 'running' && (
+                  <button onClick={() => void act('jobs.pause', j.jobId)}>Pause</button>
+                )}
+                {j.state === 'paused' && (
+                  <button onClick={() => void act('jobs.resume', j.jobId)}>Resume</button>
+                )}
                 {(j.state === 'running' || j.state === 'paused' || j.state === 'pending') && (
                   <button className="danger" onClick={() => void act('jobs.cancel', j.jobId)}>
                     Cancel
                   </button>
                 )}
-                {j.failed > 0 && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') && <button onClick={() => void act('jobs.retry', j.jobId)}>Retry failed</button>}
+                {j.failed > 0 && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') && (
+                  <button onClick={() => void act('jobs.retry', j.jobId)}>Retry failed</button>
+                )}
               </div>
               <div className="progress">
                 <div className="bar" style={{ width: `${pct}%` }} />

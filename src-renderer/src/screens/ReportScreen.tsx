@@ -24,7 +24,9 @@ export function ReportScreen() {
   return (
     <div className="page">
       <h2>Correction report</h2>
-      <p className="muted">Model output is immutable, so every decision is measured against what the model said.</p>
+      <p className="muted">
+        Model output is immutable, so every decision is measured against what the model said.
+      </p>
       <table className="table" data-testid="report-table">
         <thead>
           <tr>
@@ -32,7 +34,9 @@ export function ReportScreen() {
             <th className="num">Predictions</th>
             <th className="num">Accepted unchanged</th>
             <th className="num">Edited</th>
-            <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">Edited mean IoU</th>
+            <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">
+              Edited mean IoU
+            </th>
             <th className="num">Rejected</th>
             <th className="num">Pending</th>
             <th className="num">Added by hand</th>
@@ -71,13 +75,28 @@ export function ReportScreen() {
 /** Stacked horizontal bars, one per category: plain SVG. */
 function BarChart({ rows }: { rows: CorrectionRow[] }) {
   const max = Math.max(1, ...rows.map((r) => SERIES.reduce((n, s) => n + r[s.key], 0)));
-  const W = 720, labelW = 140, barH = 22, gap = 10, top = 30;
+  const W = 720,
+    labelW = 140,
+    barH = 22,
+    gap = 10,
+    top = 30;
   const H = top + rows.length * (barH + gap) + 10;
   const scale = (W - labelW - 60) / max;
   return (
-    <svg className="chart" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Corrections per category" data-testid="report-chart">
+    <svg
+      className="chart"
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="Corrections per category"
+      data-testid="report-chart"
+    >
       {SERIES.map((s, i) => (
-        <g key={s.key} transform={`translate(${labelW + SERIES.slice(0, i).reduce((x, p) => x + p.label.length * 6.2 + 28, 0)}, 8)`}>
+        <g
+          key={s.key}
+          transform={`translate(${labelW + SERIES.slice(0, i).reduce((x, p) => x + p.label.length * 6.2 + 28, 0)}, 8)`}
+        >
           <rect width={10} height={10} fill={s.color} />
           <text x={14} y={9} className="legend">
             {s.label}
@@ -95,7 +114,12 @@ function BarChart({ rows }: { rows: CorrectionRow[] }) {
             </text>
             {SERIES.map((s) => {
               const w = r[s.key] * scale;
-              const el = w > 0 ? <rect key={s.key} x={x} y={y} width={w} height={barH} fill={s.color}><title>{`${s.label}: ${r[s.key]}`}</title></rect> : null;
+              const el =
+                w > 0 ? (
+                  <rect key={s.key} x={x} y={y} width={w} height={barH} fill={s.color}>
+                    <title>{`${s.label}: ${r[s.key]}`}</title>
+                  </rect>
+                ) : null;
               x += w;
               return el;
             })}

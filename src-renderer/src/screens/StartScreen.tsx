@@ -30,7 +30,9 @@ export function StartScreen() {
     <div className="start">
       <section className="card start-card">
         <h1>Labelwright</h1>
-        <p className="muted">Vision-language models pre-label whole folders; you correct what they got wrong.</p>
+        <p className="muted">
+          Vision-language models pre-label whole folders; you correct what they got wrong.
+        </p>
         <label className="field">
           <span>Project file</span>
           <input
@@ -43,7 +45,12 @@ export function StartScreen() {
           />
         </label>
         <div className="row">
-          <button className="primary" data-testid="create-project" disabled={busy} onClick={() => void run('project.create', path)}>
+          <button
+            className="primary"
+            data-testid="create-project"
+            disabled={busy}
+            onClick={() => void run('project.create', path)}
+          >
             Create project
           </button>
           <button data-testid="open-project" disabled={busy} onClick={() => void run('project.open', path)}>
@@ -52,7 +59,11 @@ export function StartScreen() {
           <PickButton purpose="createProject" label="New…" onPick={(p) => void run('project.create', p)} />
           <PickButton purpose="openProject" label="Open…" onPick={(p) => void run('project.open', p)} />
         </div>
-        {err && <p className="error" role="alert">{err}</p>}
+        {err && (
+          <p className="error" role="alert">
+            {err}
+          </p>
+        )}
         {session?.recent && session.recent.length > 0 && (
           <>
             <h3>Recent projects</h3>
@@ -107,7 +118,14 @@ export function AddFolderCard() {
       <p className="muted mono">{session?.project?.path}</p>
       <label className="field">
         <span>Add a folder of images</span>
-        <input data-testid="folder-path" value={folder} placeholder="/data/images/batch-01" onChange={(e) => setFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void add()} spellCheck={false} />
+        <input
+          data-testid="folder-path"
+          value={folder}
+          placeholder="/data/images/batch-01"
+          onChange={(e) => setFolder(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && void add()}
+          spellCheck={false}
+        />
       </label>
       <div className="row">
         <button className="primary" data-testid="add-folder" disabled={busy} onClick={() => void add()}>
@@ -121,12 +139,15 @@ export function AddFolderCard() {
       {(busy || result) && (
         <div className="progress" data-testid="add-progress">
           <div className="bar" style={{ width: `${result ? 100 : pct}%` }} />
-          <span>{result ? 'Done' : progress?.total ? `${progress.done} / ${progress.total}` : 'Scanning…'}</span>
+          <span>
+            {result ? 'Done' : progress?.total ? `${progress.done} / ${progress.total}` : 'Scanning…'}
+          </span>
         </div>
       )}
       {result && (
         <p data-testid="add-result">
-          Added <b>{result.added}</b> · already present {result.alreadyPresent} · moved {result.relocated} · duplicates {result.duplicates.length} · failed {result.failed.length}
+          Added <b>{result.added}</b> · already present {result.alreadyPresent} · moved {result.relocated} ·
+          duplicates {result.duplicates.length} · failed {result.failed.length}
         </p>
       )}
       {result && result.failed.length > 0 && (
@@ -138,7 +159,11 @@ export function AddFolderCard() {
           ))}
         </ul>
       )}
-      {err && <p className="error" role="alert">{err}</p>}
+      {err && (
+        <p className="error" role="alert">
+          {err}
+        </p>
+      )}
     </section>
   );
 }

@@ -13,7 +13,10 @@ export interface EditorSnapshot {
   imageId: number | null;
   imageName: string | null;
   status: string | null;
-  annotations: Pick<Annotation, 'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId'>[];
+  annotations: Pick<
+    Annotation,
+    'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId'
+  >[];
   selectedId: number | null;
   tool: string;
   zoom: number;
@@ -54,7 +57,15 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
         imageId: s.imageId,
         imageName: s.image?.name ?? null,
         status: s.status,
-        annotations: s.annotations.map(({ id, categoryId, bbox, state, source, score, predictionId }) => ({ id, categoryId, bbox, state, source, score, predictionId })),
+        annotations: s.annotations.map(({ id, categoryId, bbox, state, source, score, predictionId }) => ({
+          id,
+          categoryId,
+          bbox,
+          state,
+          source,
+          score,
+          predictionId,
+        })),
         selectedId: s.selectedId,
         tool: s.tool,
         zoom: s.view.zoom,

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { actionForKey, actions } from './index';
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
-  key: k, ctrlKey: false, shiftKey: false, metaKey: false, altKey: false, ...mods,
+const key = (
+  k: string,
+  mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; altKey: boolean }> = {},
+) => ({
+  key: k,
+  ctrlKey: false,
+  shiftKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
 });
 
 describe('actions', () => {
@@ -10,10 +18,11 @@ describe('actions', () => {
     expect(new Set(actions.map((a) => a.id)).size).toBe(actions.length);
     for (const scheme of ['default', 'cvat'] as const) {
       const seen = new Map<string, string>();
-      for (const a of actions) for (const k of scheme === 'cvat' && a.cvatKeys ? a.cvatKeys : a.keys) {
-        expect(seen.get(k), `${k} bound twice`).toBeUndefined();
-        seen.set(k, a.id);
-      }
+      for (const a of actions)
+        for (const k of scheme === 'cvat' && a.cvatKeys ? a.cvatKeys : a.keys) {
+          expect(seen.get(k), `${k} bound twice`).toBeUndefined();
+          seen.set(k, a.id);
+        }
     }
   });
   it('resolve keys, modifiers and the CVAT scheme', () => {

@@ -24,8 +24,26 @@ export function chordOf(e: KeyLike): string {
 
 /** '?' for the help overlay: 'shift+/' on some layouts arrives as key '?'. */
 export function prettyChord(chord: string): string {
-  const parts = chord.endsWith('+') ? [...chord.slice(0, -1).split('+').filter(Boolean), '+'] : chord.split('+');
+  const parts = chord.endsWith('+')
+    ? [...chord.slice(0, -1).split('+').filter(Boolean), '+']
+    : chord.split('+');
   return parts
-    .map((p) => ({ mod: isMac ? '⌘' : 'Ctrl', shift: 'Shift', alt: 'Alt', arrowleft: '←', arrowright: '→', arrowup: '↑', arrowdown: '↓', space: 'Space', delete: 'Del', backspace: 'Backspace', enter: 'Enter', escape: 'Esc' })[p] ?? (p.length === 1 ? p.toUpperCase() : p[0].toUpperCase() + p.slice(1)))
+    .map(
+      (p) =>
+        ({
+          mod: isMac ? '⌘' : 'Ctrl',
+          shift: 'Shift',
+          alt: 'Alt',
+          arrowleft: '←',
+          arrowright: '→',
+          arrowup: '↑',
+          arrowdown: '↓',
+          space: 'Space',
+          delete: 'Del',
+          backspace: 'Backspace',
+          enter: 'Enter',
+          escape: 'Esc',
+        })[p] ?? (p.length === 1 ? p.toUpperCase() : p[0].toUpperCase() + p.slice(1)),
+    )
     .join('+');
 }
