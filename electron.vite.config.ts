@@ -8,7 +8,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/app/main.ts'),
+          // Entry points loaded by file at run time: the inference worker thread (bulk jobs)
+          // and the utilityProcess that hosts inference off the main process.
+          thread: resolve(__dirname, 'src-main/inference/worker/thread.ts'),
+          'inference-utility': resolve(__dirname, 'src-main/app/inference-utility.ts'),
+        },
+      },
     },
   },
   preload: {
