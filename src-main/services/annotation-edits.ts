@@ -3,7 +3,7 @@ import type { AnnotationSource, Bbox, ReviewStatus, Rle } from '../shared/contra
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import { rleArea, stringToCounts } from '../masks';
-import { ANNOTATION_COLUMNS, imageAnnotations, imageRecord } from './image-queries';
+import { ANNOTATION_COLUMNS, imageAnnotations, imageRecord, type AnnotationRow } from './image-queries';
 import { annotationWriter } from './annotations';
 
 /**
@@ -26,21 +26,7 @@ import { annotationWriter } from './annotations';
  * COCO compressed RLE whose size must equal the image's [height, width]; they are stored
  * as the counts string and the area is the mask's pixel count (a box's area is w × h).
  */
-interface Row {
-  id: number;
-  image_id: number;
-  category_id: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  rle: string | null;
-  area: number;
-  source: AnnotationSource;
-  state: string;
-  prediction_id: number | null;
-  score: number | null;
-}
+type Row = AnnotationRow;
 
 export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChanges: AnnotationChange[]): ApplyChangesResult {
   const changes = rawChanges.map((c, i) => {

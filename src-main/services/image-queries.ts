@@ -70,7 +70,8 @@ function toSummary(r: SummaryRow): ImageSummary {
   };
 }
 
-interface AnnotationRow {
+/** An `annotations` row as SELECT ${ANNOTATION_COLUMNS} returns it. */
+export interface AnnotationRow {
   id: number;
   image_id: number;
   category_id: number;
