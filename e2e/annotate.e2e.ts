@@ -41,6 +41,8 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
     await app.categories.show();
     await app.categories.add('red');
     await app.categories.add('blue');
+    await app.categories.setColor('red', '#ff5a52');
+    await app.categories.setColor('blue', '#4aa8ff');
   });
   const cat = readDb(project, (db) =>
     Object.fromEntries(
@@ -82,6 +84,7 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
     expect(redBox!.bbox[0]).toBeGreaterThan(60);
     expect(redBox!.bbox[0]).toBeLessThan(100);
     await expect(page.getByTestId('annotation-row').filter({ hasText: 'pending' }).first()).toBeVisible();
+    await app.editor.select(blue); // handles on the selected prediction
     await app.screenshot('editor-predictions', true);
   });
 

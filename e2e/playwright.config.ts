@@ -4,7 +4,7 @@
  *   browser host, started per test in a fresh temp folder (see fixtures.ts).
  * - electron: the same page objects through `_electron.launch`; skips with a message
  *   where the Electron binary is not installed.
- * Screenshots land in test-results/ (and the key ones in docs/screenshots/).
+ * Screenshots land in test-results/; LABELWRIGHT_UPDATE_SCREENSHOTS=1 also refreshes docs/screenshots/.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -47,6 +47,6 @@ export default defineConfig({
         },
       },
     },
-    { name: 'electron', testIgnore: /security\.e2e\.ts$/ },
+    { name: 'electron', testIgnore: /(security|reconnect)\.e2e\.ts$/ },
   ],
 });

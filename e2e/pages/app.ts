@@ -55,12 +55,16 @@ export class LabelwrightApp {
     await this.page.evaluate(() => window.__labelwright!.waitForIdle());
   }
 
-  /** Saves a screenshot into test-results and, when `docs` is set, into docs/screenshots/. */
+  /**
+   * Saves a screenshot into test-results (the artifact). With `docs` set and
+   * LABELWRIGHT_UPDATE_SCREENSHOTS=1 it also refreshes docs/screenshots/ for the README;
+   * a plain test run never modifies tracked files.
+   */
   async screenshot(name: string, docs = false): Promise<void> {
     const file = this.testInfo.outputPath(`${name}.png`);
     await this.page.screenshot({ path: file });
     await this.testInfo.attach(name, { path: file, contentType: 'image/png' });
-    if (docs && this.testInfo.project.name === 'browser') {
+    if (docs && this.testInfo.project.name === 'browser' && process.env.LABELWRIGHT_UPDATE_SCREENSHOTS === '1') {
       const dir = join(REPO, 'docs', 'screenshots');
       mkdirSync(dir, { recursive: true });
       copyFileSync(file, join(dir, `${name}.png`));

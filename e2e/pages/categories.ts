@@ -14,4 +14,14 @@ export class CategoriesPage {
     await this.page.getByTestId('add-category').click();
     await expect(this.page.locator(`[data-testid="category-row"][data-name="${name}"]`)).toBeVisible();
   }
+
+  async setColor(name: string, hex: string): Promise<void> {
+    const input = this.page
+      .locator(`[data-testid="category-row"][data-name="${name}"]`)
+      .getByLabel(`Colour of ${name}`);
+    await input.fill(hex);
+    await expect(
+      this.page.locator(`[data-testid="category-row"][data-name="${name}"]`).getByLabel(`Colour of ${name}`),
+    ).toHaveValue(hex);
+  }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
 import { AppContext, type AppCtx, type Screen } from './app-context';
 import { errorMessage, type RpcClient } from './rpc/client';
@@ -40,6 +40,7 @@ export function App({ client }: { client: RpcClient }) {
   const [selection, setSelection] = useState<number[]>([]);
   const [fatal, setFatal] = useState<string | null>(null);
   const [connection, setConnection] = useState<'connected' | 'reconnecting'>('connected');
+  const openImageId = useSyncExternalStore(store.subscribe, () => store.get().imageId);
   const screenRef = useRef(screen);
   screenRef.current = screen;
 
@@ -95,8 +96,8 @@ export function App({ client }: { client: RpcClient }) {
         if (c !== 'connected') return;
         void refreshCategories();
         bump();
-        const cur = store.get().imageId;
-        if (cur != null) void store.load(cur);
+        // Lost saves reconcile themselves (EditorStore.save); otherwise pick up changes.
+        if (store.get().savingCount === 0) void store.refresh('Changed elsewhere');
       }),
     [client, store, refreshCategories, bump],
   );
@@ -106,7 +107,9 @@ export function App({ client }: { client: RpcClient }) {
       client.on('images.changed', (p) => {
         bump();
         const cur = store.get().imageId;
-        if (cur != null && p.ids.includes(cur) && store.get().savingCount === 0) void store.load(cur);
+        // Changed by someone else (another window, a job): re-read it as one undoable step.
+        if (cur != null && p.ids.includes(cur) && store.get().savingCount === 0)
+          void store.refresh('Changed elsewhere');
       }),
       client.on('jobs.progress', (p) => {
         if (p.state === 'done' || p.state === 'cancelled' || p.state === 'failed') {
@@ -215,7 +218,7 @@ export function App({ client }: { client: RpcClient }) {
                   data-testid={`tab-${t.id}`}
                   className={screen === t.id ? 'tab active' : 'tab'}
                   onClick={() => ctx.go(t.id)}
-                  disabled={t.id === 'editor' && store.get().imageId == null}
+                  disabled={t.id === 'editor' && openImageId == null}
                 >
                   {t.label}
                 </button>

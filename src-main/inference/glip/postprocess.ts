@@ -26,6 +26,19 @@ export function levelAnchors(stride: number, h: number, w: number): Float32Array
   return out;
 }
 
+/** Anchors per level size, computed once (they depend on nothing else); read-only. */
+const anchorCache = new Map<string, Float32Array>();
+function cachedAnchors(stride: number, h: number, w: number): Float32Array {
+  const key = `${stride}:${h}:${w}`;
+  let a = anchorCache.get(key);
+  if (!a) {
+    if (anchorCache.size >= 64) anchorCache.clear();
+    a = levelAnchors(stride, h, w);
+    anchorCache.set(key, a);
+  }
+  return a;
+}
+
 /** ATSS BoxCoder.decode for one box; `a` holds the anchor at offset `ai`. */
 export function decodeBox(dx: number, dy: number, dw: number, dh: number, a: ArrayLike<number>, ai = 0): [number, number, number, number] {
   const aw = a[ai + 2] - a[ai] + 1;
@@ -81,12 +94,34 @@ export function levelCandidates(
   const scores: number[] = [];
   const locs: number[] = [];
   const labels: number[] = [];
+  // Locations where some category may pass: one pass over the logits rows when the categories'
+  // tokens lie close together (the usual prompt), each row read once. A location is skipped
+  // only if no token in the span is above logit(0.05), so no category could pass there.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of tokenRanges)
+    if (r) {
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
+    }
+  let hot: Int32Array | null = null;
+  let nHot = hw;
+  if (hi >= lo && hi - lo < 16) {
+    hot = new Int32Array(hw);
+    nHot = 0;
+    for (let p = 0, base = 0; p < hw; p++, base += T) {
+      let mx = -Infinity;
+      for (let t = lo; t <= hi; t++) if (dotLogits[base + t] > mx) mx = dotLogits[base + t];
+      if (mx > LOGIT_PRE_NMS) hot[nHot++] = p;
+    }
+  }
   for (let c = 0; c < tokenRanges.length; c++) {
     const r = tokenRanges[c];
     if (!r) continue;
     const [t0, t1] = r;
     const n = t1 - t0 + 1;
-    for (let p = 0; p < hw; p++) {
+    for (let q = 0; q < nHot; q++) {
+      const p = hot ? hot[q] : q;
       const base = p * T;
       // mean of sigmoids > 0.05 needs at least one token above logit(0.05): skip the rest cheaply
       let mx = -Infinity;
@@ -103,7 +138,7 @@ export function levelCandidates(
     }
   }
   const order = topKIndices(scores, preNmsTopN);
-  const anchors = levelAnchors(lv.stride, h, w);
+  const anchors = cachedAnchors(lv.stride, h, w);
   const out: Candidate[] = [];
   for (const k of order) {
     const p = locs[k];
@@ -121,9 +156,59 @@ const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi 
 
 /** Indices of the k largest values, descending; ties keep the lower index first (stable). */
 export function topKIndices(values: ArrayLike<number>, k: number): number[] {
-  const idx = Array.from({ length: values.length }, (_, i) => i);
-  idx.sort((a, b) => values[b] - values[a] || a - b);
-  return idx.length > k ? idx.slice(0, k) : idx;
+  const n = values.length;
+  const v = Float64Array.from(values);
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const sorted = orderByValueDesc(v, idx);
+  return Array.from(n > k ? sorted.subarray(0, k) : sorted);
+}
+
+/**
+ * `idx` sorted by v[i] descending, ties by index ascending. That is a total order on finite
+ * values, so the result is the one any correct sort with the comparator
+ * `v[b] − v[a] || a − b` gives; a bottom-up merge sort with the comparison inlined is several
+ * times faster than Array.prototype.sort with that comparator. With a NaN or an infinity
+ * (where that comparator is not a consistent order) the comparator sort itself is used.
+ */
+export function orderByValueDesc(v: Float64Array, idx: Int32Array): Int32Array {
+  const n = idx.length;
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(v[idx[i]])) {
+      const a = Array.from(idx);
+      a.sort((x, y) => v[y] - v[x] || x - y);
+      return Int32Array.from(a);
+    }
+  let src = Int32Array.from(idx);
+  let dst = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = lo + width < n ? lo + width : n;
+      const hi = lo + 2 * width < n ? lo + 2 * width : n;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const a = src[i];
+        const b = src[j];
+        const va = v[a];
+        const vb = v[b];
+        if (vb > va || (vb === va && b < a)) {
+          dst[k++] = b;
+          j++;
+        } else {
+          dst[k++] = a;
+          i++;
+        }
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
 }
 
 /** IoU with maskrcnn-benchmark's +1 areas. */
@@ -149,9 +234,11 @@ export function nmsAndTop(cands: Candidate[], thresh = NMS_THRESH, maxDet = DETE
     if (!l) byLabel.set(c.label, (l = []));
     l.push(i);
   });
+  const scores = new Float64Array(cands.length);
+  for (let i = 0; i < cands.length; i++) scores[i] = cands[i].score;
   const kept: number[] = [];
-  for (const idx of byLabel.values()) {
-    idx.sort((a, b) => cands[b].score - cands[a].score || a - b);
+  for (const unsorted of byLabel.values()) {
+    const idx = orderByValueDesc(scores, Int32Array.from(unsorted));
     const suppressed = new Uint8Array(idx.length);
     for (let i = 0; i < idx.length; i++) {
       if (suppressed[i]) continue;
@@ -160,8 +247,8 @@ export function nmsAndTop(cands: Candidate[], thresh = NMS_THRESH, maxDet = DETE
       for (let j = i + 1; j < idx.length; j++) if (!suppressed[j] && iouPlus1(bi, cands[idx[j]].box) >= thresh) suppressed[j] = 1;
     }
   }
-  kept.sort((a, b) => cands[b].score - cands[a].score || a - b);
-  return kept.slice(0, maxDet).map((i) => cands[i]);
+  const order = orderByValueDesc(scores, Int32Array.from(kept));
+  return Array.from(order.subarray(0, maxDet), (i) => cands[i]);
 }
 
 /** Scales a box from the preprocessed image to the original one and converts it to COCO [x, y, w, h] (+1). */

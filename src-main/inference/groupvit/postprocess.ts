@@ -103,6 +103,10 @@ export function groupMap(attn: Float32Array, Hp: number, Wp: number, G: number, 
   const out = new Uint8Array(H * W);
   if (Hp === H && Wp === W) {
     const n = H * W;
+    if (G === 8) {
+      argmax8(attn, out, n);
+      return out;
+    }
     for (let p = 0, o = 0; p < n; p++, o += G) {
       let best = 0;
       let bv = attn[o];
@@ -145,6 +149,49 @@ export function groupMap(attn: Float32Array, Hp: number, Wp: number, G: number, 
     }
   }
   return out;
+}
+
+/**
+ * First-max argmax over 8 groups per pixel, unrolled: the same sequential strict comparisons as
+ * the generic loop (ties and NaN behave identically), about twice as fast on the 1080p case.
+ */
+function argmax8(attn: Float32Array, out: Uint8Array, n: number): void {
+  for (let p = 0, o = 0; p < n; p++, o += 8) {
+    let best = 0;
+    let bv = attn[o];
+    let v = attn[o + 1];
+    if (v > bv) {
+      bv = v;
+      best = 1;
+    }
+    v = attn[o + 2];
+    if (v > bv) {
+      bv = v;
+      best = 2;
+    }
+    v = attn[o + 3];
+    if (v > bv) {
+      bv = v;
+      best = 3;
+    }
+    v = attn[o + 4];
+    if (v > bv) {
+      bv = v;
+      best = 4;
+    }
+    v = attn[o + 5];
+    if (v > bv) {
+      bv = v;
+      best = 5;
+    }
+    v = attn[o + 6];
+    if (v > bv) {
+      bv = v;
+      best = 6;
+    }
+    if (attn[o + 7] > bv) best = 7;
+    out[p] = best;
+  }
 }
 
 /** Source indices and weight for resizing `inSize` → `outSize` bilinearly, align_corners = false. */
@@ -230,7 +277,46 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
   // Purity is decided on labels, not groups: if two groups have the same label (the same
   // argmax class, each ≥ threshold, or both background) every convex blend of their rows has
   // it too, so such cells need no per-pixel work.
-  const MIXED = -2;
+  const { segOff, segStart, segLabel } = aff.G <= 255 ? cellSegmentsRows(gid, H, W, groupLabel) : cellSegmentsColumns(gid, H, W, groupLabel);
+  for (let x = 0; x < outW; x++) {
+    const x0 = xs.i0[x];
+    const x1 = xs.i1[x];
+    const wx = xs.w[x];
+    const end = segOff[x0 + 1];
+    for (let k = segOff[x0]; k < end; k++) {
+      const r = segStart[k];
+      const rEnd = k + 1 < end ? segStart[k + 1] : H;
+      const l = segLabel[k];
+      if (l !== MIXED) {
+        const n = rowStart[rEnd] - rowStart[r];
+        if (n > 0) push(l, n);
+      } else {
+        const r1 = r + 1 < H ? r + 1 : r;
+        for (let y = rowStart[r]; y < rowStart[r + 1]; y++) push(blend(y, x0, x1, wx, r, r1), 1);
+      }
+    }
+  }
+  return { labels, lengths, count };
+}
+
+/** Marks a source cell whose four corners have different labels (blended per output pixel). */
+const MIXED = -2;
+
+interface CellSegments {
+  /** Segments of source column x0: [segOff[x0], segOff[x0 + 1]). */
+  segOff: Int32Array;
+  /** First source row of each segment (the segment runs to the next one's start, or H). */
+  segStart: Int32Array;
+  /** The segment's label, or MIXED for a single mixed row. */
+  segLabel: Int32Array;
+}
+
+/**
+ * Per source column pair (x0, x0 + 1): the source rows as segments that are either pure (all
+ * four corners of every cell in the segment have one label) or mixed (one row, blended per
+ * output pixel). The straightforward column-by-column scan, for any number of groups.
+ */
+function cellSegmentsColumns(gid: Uint8Array, H: number, W: number, groupLabel: Int32Array): CellSegments {
   const segOff = new Int32Array(W + 1);
   let segCap = W * 4;
   let segStart = new Int32Array(segCap);
@@ -269,25 +355,107 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
     }
   }
   segOff[W] = nSeg;
-  for (let x = 0; x < outW; x++) {
-    const x0 = xs.i0[x];
-    const x1 = xs.i1[x];
-    const wx = xs.w[x];
-    const end = segOff[x0 + 1];
-    for (let k = segOff[x0]; k < end; k++) {
-      const r = segStart[k];
-      const rEnd = k + 1 < end ? segStart[k + 1] : H;
-      const l = segLabel[k];
-      if (l !== MIXED) {
-        const n = rowStart[rEnd] - rowStart[r];
-        if (n > 0) push(l, n);
-      } else {
-        const r1 = r + 1 < H ? r + 1 : r;
-        for (let y = rowStart[r]; y < rowStart[r + 1]; y++) push(blend(y, x0, x1, wx, r, r1), 1);
+  return { segOff, segStart, segLabel };
+}
+
+/**
+ * The same segments from one row-major sweep (sequential reads of two rows at a time). The
+ * group map is copied with a row stride of a multiple of 4 bytes plus a replicated last column
+ * (the x0 + 1 = W − 1 clamp), so four cells are tested with 32-bit words: where two rows agree
+ * on one group over five columns and the previous row's cells had that group too, nothing
+ * changes and the four cells are skipped. Groups must be < 255 (255 marks "not pure by group").
+ */
+function cellSegmentsRows(gid: Uint8Array, H: number, W: number, groupLabel: Int32Array): CellSegments {
+  const S = (W + 4) & ~3; // ≥ W + 1, multiple of 4
+  const gp = new Uint8Array(S * H);
+  for (let r = 0; r < H; r++) {
+    const o = r * S;
+    gp.set(gid.subarray(r * W, r * W + W), o);
+    gp.fill(gid[r * W + W - 1], o + W, o + S);
+  }
+  const gw = new Uint32Array(gp.buffer, gp.byteOffset, gp.length >> 2);
+  const lab = new Int32Array(256).fill(BACKGROUND);
+  lab.set(groupLabel.subarray(0, 256));
+  const NONE = 255;
+  /** Per column: group of the previous row's cell when pure by group, else NONE. */
+  const prevG = new Uint8Array(S).fill(NONE);
+  const pw = new Uint32Array(prevG.buffer);
+  /** Per column: label of the previous row's cell (MIXED, or −3 before the first row). */
+  const prevL = new Int32Array(W).fill(-3);
+  const perCol = new Int32Array(W + 1);
+  let cap = Math.max(64, W * 4);
+  let recX = new Int32Array(cap);
+  let recR = new Int32Array(cap);
+  let recL = new Int32Array(cap);
+  let nRec = 0;
+  const W4 = W & ~3;
+  for (let r = 0; r < H; r++) {
+    const o0 = r * S;
+    const o1 = (r + 1 < H ? r + 1 : r) * S;
+    const w0 = o0 >> 2;
+    const w1 = o1 >> 2;
+    let x0 = 0;
+    while (x0 < W) {
+      if (x0 < W4) {
+        const a = gw[w0 + (x0 >> 2)];
+        if (a === gw[w1 + (x0 >> 2)] && a === pw[x0 >> 2]) {
+          const g = a & 255;
+          if (a === g * 0x01010101 && gp[o0 + x0 + 4] === g && gp[o1 + x0 + 4] === g) {
+            x0 += 4;
+            continue;
+          }
+        }
+      }
+      // Up to four cells one by one (to the next word boundary).
+      const stop = x0 + 4 < W ? x0 + 4 : W;
+      for (; x0 < stop; x0++) {
+        const a0 = gp[o0 + x0];
+        const a1 = gp[o0 + x0 + 1];
+        const b0 = gp[o1 + x0];
+        const b1 = gp[o1 + x0 + 1];
+        let cell: number;
+        if (a0 === a1 && b0 === b1 && a0 === b0) {
+          if (prevG[x0] === a0) continue;
+          prevG[x0] = a0;
+          cell = lab[a0];
+          if (cell === prevL[x0]) continue;
+        } else {
+          prevG[x0] = NONE;
+          const l = lab[a0];
+          cell = l === lab[a1] && l === lab[b0] && l === lab[b1] ? l : MIXED;
+          if (cell === prevL[x0] && cell !== MIXED) continue;
+        }
+        prevL[x0] = cell;
+        if (nRec === cap) {
+          cap *= 2;
+          const nx = new Int32Array(cap);
+          nx.set(recX);
+          recX = nx;
+          const nr = new Int32Array(cap);
+          nr.set(recR);
+          recR = nr;
+          const nl = new Int32Array(cap);
+          nl.set(recL);
+          recL = nl;
+        }
+        recX[nRec] = x0;
+        recR[nRec] = r;
+        recL[nRec++] = cell;
+        perCol[x0 + 1]++;
       }
     }
   }
-  return { labels, lengths, count };
+  // Group the records (row order) by column: a counting sort keeps the rows ascending.
+  for (let x = 0; x < W; x++) perCol[x + 1] += perCol[x];
+  const fill = perCol.slice(0, W);
+  const segStart = new Int32Array(nRec);
+  const segLabel = new Int32Array(nRec);
+  for (let i = 0; i < nRec; i++) {
+    const k = fill[recX[i]]++;
+    segStart[k] = recR[i];
+    segLabel[k] = recL[i];
+  }
+  return { segOff: perCol, segStart, segLabel };
 }
 
 /** COCO counts (column-major, starting with zeros) of one class from label runs. */

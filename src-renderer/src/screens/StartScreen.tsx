@@ -138,7 +138,10 @@ export function AddFolderCard() {
       </div>
       {(busy || result) && (
         <div className="progress" data-testid="add-progress">
-          <div className="bar" style={{ width: `${result ? 100 : pct}%` }} />
+          <div
+            className="bar"
+            style={{ width: `${result ? 100 : pct}%`, transition: result ? 'none' : undefined }}
+          />
           <span>
             {result ? 'Done' : progress?.total ? `${progress.done} / ${progress.total}` : 'Scanning…'}
           </span>
