@@ -61,7 +61,8 @@ async function timeMs(fn: () => Promise<unknown>): Promise<number> {
 
 const bench = async (): Promise<BenchResult[]> => {
   const file = await makeJpeg();
-  const reps = Number(process.env.BENCH_REPS ?? 15);
+  // 25 alternating pairs: on a shared machine 15 left the medians moving by ±0.1× between runs.
+  const reps = Number(process.env.BENCH_REPS ?? 25);
   const cats: AdapterCategory[] = [
     { id: 1, name: 'red' },
     { id: 2, name: 'blue' },

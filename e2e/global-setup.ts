@@ -13,7 +13,6 @@ import { REPO } from './support/host';
 import { buildRenderer } from './support/build-renderer';
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env.LABELWRIGHT_E2E_SKIP_BUILD === '1') return;
   let electron: string | null = null;
   try {
     const p = createRequire(import.meta.url)('electron') as unknown;
@@ -21,6 +20,13 @@ export default async function globalSetup(): Promise<void> {
   } catch {
     electron = null;
   }
+  // The list reporter does not print skip reasons: say it once, up front.
+  if (!electron)
+    console.log(
+      '\n[electron] project SKIPPED: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD). ' +
+        'Its tests run the same page objects through _electron.launch where the binary exists.\n',
+    );
+  if (process.env.LABELWRIGHT_E2E_SKIP_BUILD === '1') return;
   if (electron) {
     execFileSync(
       process.execPath,

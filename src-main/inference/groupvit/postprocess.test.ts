@@ -116,6 +116,55 @@ describe('label map per group equals the per-pixel definition', () => {
   });
 });
 
+describe('label runs on larger maps (row sweep with 32-bit word skips)', () => {
+  it('match the per-pixel definition for widths that are and are not multiples of 4', () => {
+    let seed = 21;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const G = 6;
+    const N = 3;
+    const final = new Float32Array(G * N);
+    for (let i = 0; i < final.length; i++) final[i] = rnd();
+    final[5 * N + 1] = 0.99; // a confident group, so that threshold = 0.95 leaves some background
+    const threshold = 0.95;
+    const groupLabel = new Int32Array(G);
+    for (let g = 0; g < G; g++) {
+      let b = 0;
+      for (let n = 1; n < N; n++) if (final[g * N + n] > final[g * N + b]) b = n;
+      groupLabel[g] = final[g * N + b] < threshold ? BACKGROUND : b;
+    }
+    for (const [H, W] of [
+      [23, 40],
+      [31, 37],
+      [17, 5],
+    ]) {
+      // large uniform blocks (skipped four cells at a time), a few stray pixels, one diagonal edge
+      const gid = new Uint8Array(H * W);
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) gid[y * W + x] = rnd() < 0.03 ? Math.floor(rnd() * G) : x > y + 3 ? 5 : (Math.floor(y / 9) + Math.floor(x / 13)) % G;
+      for (const aff of [
+        { final, G, N, threshold, groupLabel },
+        // 256 groups (ids up to 255): the column-by-column scan
+        { final: Float32Array.from({ length: 256 * N }, (_, i) => final[i % (G * N)]), G: 256, N, threshold, groupLabel: Int32Array.from({ length: 256 }, (_, g) => groupLabel[g % G]) },
+      ])
+        for (const [oh, ow] of [
+          [H * 3 + 1, W * 2 + 3],
+          [Math.max(1, H >> 1), Math.max(1, W >> 1)],
+        ]) {
+          const runs = labelRuns(gid, H, W, oh, ow, aff);
+          const expected = naiveLabels(gid, H, W, oh, ow, aff);
+          const got = new Int32Array(oh * ow);
+          let pos = 0;
+          for (let i = 0; i < runs.count; i++) {
+            if (i > 0) expect(runs.labels[i]).not.toBe(runs.labels[i - 1]); // runs are maximal
+            for (let k = 0; k < runs.lengths[i]; k++, pos++) got[(pos % oh) * ow + Math.floor(pos / oh)] = runs.labels[i];
+          }
+          expect(pos).toBe(oh * ow);
+          expect(Array.from(got)).toEqual(Array.from(expected));
+        }
+    }
+  });
+});
+
 describe('attn_map at patch resolution', () => {
   it('is upsampled bilinearly (align_corners = false) before the argmax', () => {
     // 1×2 patch grid, G = 2: left patch group 0, right patch group 1 → 1×4 input: 0 0 1 1
@@ -123,5 +172,15 @@ describe('attn_map at patch resolution', () => {
     expect(Array.from(groupMap(attn, 1, 2, 2, 1, 4))).toEqual([0, 0, 1, 1]);
     // same size: plain argmax
     expect(Array.from(groupMap(attn, 1, 2, 2, 1, 2))).toEqual([0, 1]);
+  });
+
+  it('G = 8 at input size: first maximum wins, NaN never wins', () => {
+    const attn = new Float32Array([
+      0, 1, 5, 5, 2, 5, 0, 0, // tie between 2, 3 and 5 → 2
+      NaN, 1, 2, 3, 4, 5, 6, 7, // NaN first: nothing is greater → 0 (as the generic loop)
+      1, NaN, 2, 3, 9, NaN, 6, 9, // → 4
+      -1, -2, -3, -4, -5, -6, -7, -0.5, // → 7
+    ]);
+    expect(Array.from(groupMap(attn, 2, 2, 8, 2, 2))).toEqual([2, 0, 4, 7]);
   });
 });

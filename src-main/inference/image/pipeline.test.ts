@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { pngHeaderClaiming } from '../testing/images';
-import { glipPlan, groupvitPlan, MAX_IMAGE_PIXELS, prepareImage, probeImage } from './pipeline';
+import { glipPlan, groupvitPlan, MAX_IMAGE_PIXELS, normalizeToChw, prepareImage, probeImage, probeJpegHeader, recyclePrepared } from './pipeline';
 
 const solid = (w: number, h: number, background: object, channels: 3 | 4 = 3) => sharp({ create: { width: w, height: h, channels, background } });
 const v = (x: number, c: number) => (x / 255 - [0.485, 0.456, 0.406][c]) / [0.229, 0.224, 0.225][c];
@@ -79,5 +79,73 @@ describe('prepareImage', () => {
     const jpeg = await solid(300, 300, { r: 1, g: 2, b: 3 }).jpeg().toBuffer();
     await expect(prepareImage(jpeg.subarray(0, 400), glipPlan())).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE' });
     await expect(prepareImage('/nonexistent/x.png', glipPlan())).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE', message: expect.stringContaining('/nonexistent/x.png') });
+  });
+});
+
+describe('JPEG header probe (no libvips round trip)', () => {
+  /** What probeImage derives from sharp's metadata. */
+  const fromSharp = async (b: Buffer) => {
+    const m = await sharp(b).metadata();
+    const o = m.orientation ?? 1;
+    return { width: o >= 5 ? m.height : m.width, height: o >= 5 ? m.width : m.height, needsOrient: o > 1 };
+  };
+
+  it('agrees with sharp on size and EXIF orientation', async () => {
+    const base = () => solid(37, 23, { r: 10, g: 200, b: 30 });
+    const cases = [
+      base().jpeg().toBuffer(),
+      base().jpeg({ progressive: true }).toBuffer(),
+      base().withIccProfile('p3').jpeg().toBuffer(),
+      base().withExif({ IFD0: { Copyright: 'x' } }).jpeg().withMetadata({ orientation: 7 }).toBuffer(),
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((o) => base().jpeg().withMetadata({ orientation: o }).toBuffer()),
+    ];
+    for (const b of await Promise.all(cases)) {
+      const p = probeJpegHeader(b);
+      expect(p).not.toBeNull();
+      expect(p).toMatchObject({ ...(await fromSharp(b)), needsColour: false, hasAlpha: false });
+    }
+  });
+
+  it('leaves everything else to sharp', async () => {
+    const base = () => solid(20, 10, { r: 10, g: 200, b: 30 });
+    const jpeg = await base().jpeg().toBuffer();
+    for (const b of [
+      await base().png().toBuffer(),
+      await base().toColourspace('b-w').jpeg().toBuffer(),
+      await base().toColourspace('cmyk').jpeg().toBuffer(),
+      jpeg.subarray(0, 40), // header cut before the frame
+      Buffer.from('not an image'),
+    ])
+      expect(probeJpegHeader(b)).toBeNull();
+    // and probeImage still answers for them
+    expect(await probeImage(await base().toColourspace('cmyk').jpeg().toBuffer())).toMatchObject({ width: 20, height: 10, needsColour: true });
+  });
+});
+
+describe('normalisation', () => {
+  it('is fround((v/255 − mean)/std) per channel, whatever the row alignment and padding', () => {
+    for (const [w, h, lead] of [
+      [7, 3, 0],
+      [5, 4, 1],
+      [9, 2, 2],
+      [13, 3, 3],
+    ]) {
+      const mem = new Uint8Array(w * h * 3 + lead);
+      for (let i = 0; i < mem.length; i++) mem[i] = (i * 37 + 11) & 255;
+      const rgb = mem.subarray(lead);
+      for (const order of ['rgb', 'bgr'] as const) {
+        const plan = { width: w, height: h, padWidth: w + 3, padHeight: h + 1, channelOrder: order };
+        const out = normalizeToChw(rgb, w, h, plan);
+        const plane = plan.padWidth * plan.padHeight;
+        for (let y = 0; y < plan.padHeight; y++)
+          for (let x = 0; x < plan.padWidth; x++)
+            for (let c = 0; c < 3; c++) {
+              const src = order === 'bgr' ? 2 - c : c;
+              const want = x < w && y < h ? Math.fround(v(rgb[(y * w + x) * 3 + src], src)) : 0;
+              expect(out[c * plane + y * plan.padWidth + x]).toBe(want);
+            }
+        recyclePrepared({ data: out, dims: [1, 3, plan.padHeight, plan.padWidth], origWidth: w, origHeight: h, ppWidth: w, ppHeight: h });
+      }
+    }
   });
 });
