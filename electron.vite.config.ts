@@ -11,9 +11,10 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
-          // Entry points loaded by file at run time: the inference worker thread (bulk jobs)
-          // and the utilityProcess that hosts inference off the main process.
+          // Entry points loaded by file at run time: the inference worker threads (model and
+          // image preparation) and the utilityProcess that hosts inference off the main process.
           thread: resolve(__dirname, 'src-main/inference/worker/thread.ts'),
+          'prep-thread': resolve(__dirname, 'src-main/inference/worker/prep-thread.ts'),
           'inference-utility': resolve(__dirname, 'src-main/app/inference-utility.ts'),
         },
       },

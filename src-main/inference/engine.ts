@@ -21,7 +21,7 @@ import type { ImageSource, PreparedImage } from './image/pipeline';
 import { findPack } from './packs/index';
 import { adapterFor } from './registry';
 import { SessionPool } from './runtime/session-pool';
-import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from './types';
+import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, PrepSpec, RunOptions } from './types';
 
 export interface EngineInfo {
   packId: string;
@@ -35,6 +35,8 @@ export interface EngineInfo {
   cudaUnavailable?: string;
   /** LABELWRIGHT_EP forced the provider. */
   epForced: boolean;
+  /** The pack's preprocessing, so images can be prepared in another thread. */
+  prep: PrepSpec;
 }
 
 /** Common surface of the in-process and worker engines. `P` is the prepared-image handle. */
@@ -95,6 +97,7 @@ export class LocalEngine implements InferenceEngine<PreparedImage> {
         ep: adapter.epReport.ep,
         cudaUnavailable: adapter.epReport.cudaUnavailable,
         epForced: adapter.epReport.forced,
+        prep: adapter.prepSpec,
       },
       adapter,
     );

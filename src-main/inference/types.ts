@@ -40,9 +40,16 @@ export interface PredictionResult {
   timings: { inferMs: number; postMs: number };
 }
 
+/**
+ * What preprocessing a pack needs, as plain data, so another thread can prepare images
+ * without loading the model (see worker/prep-thread.ts).
+ */
+export type PrepSpec = { kind: 'glip'; fixed?: { width: number; height: number } } | { kind: 'groupvit' };
+
 export interface ModelAdapter {
   readonly kind: PackKind;
   readonly epReport: EpReport;
+  readonly prepSpec: PrepSpec;
   prepare(src: ImageSource): Promise<PreparedImage>;
   run(prepared: PreparedImage, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
   dispose(): Promise<void>;

@@ -16,6 +16,11 @@ interface Active {
   last: JobProgress | null;
 }
 
+export interface LocalJobServiceOptions {
+  /** Images decoded ahead of the one the model runs; 0 turns pipelining off (bench baseline). */
+  prefetch?: number;
+}
+
 export interface StartOptions {
   /** Resume the unfinished job that the same request created, instead of starting anew (the CLI's behaviour). */
   resumeSame?: boolean;
@@ -31,7 +36,10 @@ export class LocalJobService implements JobService {
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(p: JobProgress) => void>();
 
-  constructor(private readonly pdb: ProjectDb) {}
+  constructor(
+    private readonly pdb: ProjectDb,
+    private readonly opts: LocalJobServiceOptions = {},
+  ) {}
 
   async start(raw: JobStart, opts: StartOptions = {}): Promise<JobInfo> {
     const req = JobStartSchema.parse(raw);
@@ -147,10 +155,16 @@ export class LocalJobService implements JobService {
       throw e instanceof LwError ? e : new LwError('MODEL_LOAD_FAILED', msg);
     }
     const entry: Active = { runner: null as unknown as JobRunner, done: null as unknown as Promise<JobInfo>, last: null };
-    entry.runner = new JobRunner(this.pdb, jobId, engines, (p) => {
-      entry.last = p;
-      for (const l of this.listeners) l(p);
-    });
+    entry.runner = new JobRunner(
+      this.pdb,
+      jobId,
+      engines,
+      (p) => {
+        entry.last = p;
+        for (const l of this.listeners) l(p);
+      },
+      this.opts.prefetch,
+    );
     entry.done = entry.runner
       .run()
       .catch((e: unknown) => {

@@ -13,8 +13,8 @@ export interface JobEngine<P = unknown> {
   release?(prepared: P): Promise<void>;
 }
 
-/** How many images are decoded ahead of the one the model is running. */
-const PREFETCH = 2;
+/** How many images are decoded ahead of the one the model is running (by default). */
+export const DEFAULT_PREFETCH = 2;
 const PROGRESS_INTERVAL_MS = 100;
 
 type Prepared = { ok: true; handles: unknown[] } | { ok: false; error: string };
@@ -36,6 +36,8 @@ export class JobRunner {
     private readonly jobId: number,
     private readonly engines: JobEngine[],
     private readonly onProgress: (p: JobProgress) => void,
+    /** 0 decodes each image only when its turn comes (the serial baseline of the bench). */
+    private readonly prefetch = DEFAULT_PREFETCH,
   ) {}
 
   requestStop(kind: 'pause' | 'cancel'): void {
@@ -67,7 +69,7 @@ export class JobRunner {
     const queue: { item: PendingItem; prepared: Promise<Prepared> }[] = [];
     let next = 0;
     const fill = () => {
-      while (queue.length < PREFETCH && next < items.length) {
+      while (queue.length < Math.max(1, this.prefetch) && next < items.length) {
         const item = items[next++];
         if (skip(item)) {
           this.pdb.tx(() => markSkipped.run('edited by a person (use --overwrite-human to replace)', Date.now(), this.jobId, item.imageId));
@@ -82,7 +84,7 @@ export class JobRunner {
     while (queue.length) {
       if (this.stop) break;
       const { item, prepared } = queue.shift()!;
-      fill();
+      if (this.prefetch > 0) fill();
       this.current = item.path;
       const p = await prepared;
       this.pdb.tx(() => markRunning.run(Date.now(), this.jobId, item.imageId));
@@ -106,6 +108,7 @@ export class JobRunner {
       }
       this.processed++;
       this.emit('running');
+      if (this.prefetch === 0) fill();
     }
     await this.drain(queue);
     this.current = null;

@@ -61,6 +61,7 @@ export async function createGlipAdapter(pack: PackRef, pool: SessionPool): Promi
   return {
     kind: 'glip',
     epReport: loaded.epReport,
+    prepSpec: fixed ? { kind: 'glip', fixed } : { kind: 'glip' },
     prepare: (src: ImageSource) => prepareImage(src, plan),
     async run(img: PreparedImage, categories: AdapterCategory[], _opts?: RunOptions): Promise<PredictionResult> {
       checkCategories(categories);

@@ -60,6 +60,7 @@ export async function createGroupvitAdapter(pack: PackRef, pool: SessionPool): P
   return {
     kind: 'groupvit',
     epReport: loaded.epReport,
+    prepSpec: { kind: 'groupvit' },
     prepare: (src: ImageSource) => prepareImage(src, groupvitPlan),
     async run(img: PreparedImage, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
       checkCategories(categories);

@@ -1,6 +1,8 @@
 /**
- * The engine API off the calling thread: same surface as LocalEngine, with prepared images
- * kept in the worker and named by handle.
+ * The engine API off the calling thread: same surface as LocalEngine. The model runs in
+ * one worker; images are decoded and normalised in a second one, because ONNX Runtime's
+ * `run` blocks its thread and would otherwise hold up the next image's preparation.
+ * Prepared tensors are held here by handle and move between threads without copies.
  *
  *   const engine = await createWorkerEngine({ pack: 'glip-fixture' });
  *   const h = await engine.prepare('a.jpg');
@@ -13,7 +15,7 @@ import { LwError } from '../../shared/errors';
 import type { EngineInfo, InferenceEngine } from '../engine';
 import type { ImageSource } from '../image/pipeline';
 import type { AdapterCategory, PackRef, PredictionResult, RunOptions } from '../types';
-import { EngineInfoSchema, PredictionResultSchema, PreparedHandle, Response } from './protocol';
+import { EngineInfoSchema, PredictionResultSchema, PreparedTensorSchema, Response, type PreparedHandle, type PreparedTensor } from './protocol';
 
 export interface WorkerEngineOptions {
   pack: string | PackRef;
@@ -26,13 +28,21 @@ export function workerEntry(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('./bootstrap.mjs', import.meta.url) : new URL('./thread.js', import.meta.url);
 }
 
-export class WorkerEngine implements InferenceEngine<PreparedHandle> {
+/** The preparation worker's entry, likewise (built as prep-thread.js). */
+export function prepWorkerEntry(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./prep-bootstrap.mjs', import.meta.url) : new URL('./prep-thread.js', import.meta.url);
+}
+
+/** One worker and its outstanding requests, matched to replies by id. */
+class Channel {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private dead: Error | null = null;
-  info!: EngineInfo;
 
-  private constructor(private readonly worker: Worker) {
+  constructor(
+    readonly worker: Worker,
+    private readonly what: string,
+  ) {
     worker.on('message', (m: unknown) => {
       const r = Response.safeParse(m);
       if (!r.success) return;
@@ -44,54 +54,85 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
     });
     const fail = (e: Error) => {
       this.dead = e;
-      for (const p of this.pending.values()) p.reject(new LwError('INFERENCE_FAILED', `The inference worker stopped: ${e.message}`));
+      for (const p of this.pending.values()) p.reject(new LwError('INFERENCE_FAILED', `The ${this.what} stopped: ${e.message}`));
       this.pending.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
   }
 
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  call(req: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (this.dead) return Promise.reject(new LwError('INFERENCE_FAILED', `The ${this.what} stopped: ${this.dead.message}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+}
+
+export class WorkerEngine implements InferenceEngine<PreparedHandle> {
+  info!: EngineInfo;
+  private prepChannel: Channel | null = null;
+  /** Tensors prepared in the preparation thread, waiting here for their run. */
+  private readonly tensors = new Map<number, PreparedTensor>();
+  private nextHandle = 1;
+
+  private constructor(
+    private readonly model: Channel,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
   static async create(opts: WorkerEngineOptions): Promise<WorkerEngine> {
-    const worker = new Worker(workerEntry(), { env: opts.env ?? process.env });
-    const engine = new WorkerEngine(worker);
+    const env = opts.env ?? process.env;
+    const engine = new WorkerEngine(new Channel(new Worker(workerEntry(), { env }), 'inference worker'), env);
+    // The preparation thread starts while the pack loads, so the first image does not wait for it.
+    engine.prep();
     try {
-      engine.info = EngineInfoSchema.parse(await engine.call({ op: 'open', pack: opts.pack }));
+      engine.info = EngineInfoSchema.parse(await engine.model.call({ op: 'open', pack: opts.pack }));
     } catch (e) {
-      await worker.terminate();
+      await Promise.all([engine.model.worker.terminate(), engine.prepChannel?.worker.terminate()]);
       throw e;
     }
     return engine;
   }
 
-  private call(req: Record<string, unknown>): Promise<unknown> {
-    if (this.dead) return Promise.reject(new LwError('INFERENCE_FAILED', `The inference worker stopped: ${this.dead.message}`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id });
-    });
+  private prep(): Channel {
+    this.prepChannel ??= new Channel(new Worker(prepWorkerEntry(), { env: this.env }), 'image preparation worker');
+    return this.prepChannel;
   }
 
   async prepare(src: ImageSource): Promise<PreparedHandle> {
-    return PreparedHandle.parse(await this.call({ op: 'prepare', src: toWire(src) }));
+    const tensor = PreparedTensorSchema.parse(await this.prep().call({ spec: this.info.prep, src: toWire(src) }));
+    const handle = this.nextHandle++;
+    this.tensors.set(handle, tensor);
+    return { handle, width: tensor.origWidth, height: tensor.origHeight };
   }
 
   async run(prepared: PreparedHandle, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
-    return asResult(await this.call({ op: 'run', handle: prepared.handle, categories, opts }));
+    const tensor = this.tensors.get(prepared.handle);
+    if (!tensor) throw new LwError('INVALID_ARGUMENT', `Unknown or already used prepared image ${prepared.handle}`, 'Call prepare() again: a prepared image is single-use.');
+    this.tensors.delete(prepared.handle);
+    return asResult(await this.model.call({ op: 'runPrepared', prepared: tensor, categories, opts }, [tensor.data.buffer as ArrayBuffer]));
   }
 
   async predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
-    return asResult(await this.call({ op: 'predict', src: toWire(src), categories, opts }));
+    return asResult(await this.model.call({ op: 'predict', src: toWire(src), categories, opts }));
   }
 
   /** Drops a prepared image that will not be run. */
   async release(prepared: PreparedHandle): Promise<void> {
-    await this.call({ op: 'release', handle: prepared.handle });
+    this.tensors.delete(prepared.handle);
   }
 
   async close(): Promise<void> {
-    if (!this.dead) await this.call({ op: 'close' }).catch(() => undefined);
-    await this.worker.terminate();
+    this.tensors.clear();
+    if (this.model.alive) await this.model.call({ op: 'close' }).catch(() => undefined);
+    await Promise.all([this.model.worker.terminate(), this.prepChannel?.worker.terminate()]);
   }
 }
 

@@ -47,6 +47,8 @@ export function createMessageHandler(): MessageHandler {
           prepared.delete(req.handle);
           return { id, ok: true, result: await need().run(p, req.categories, req.opts) };
         }
+        case 'runPrepared':
+          return { id, ok: true, result: await need().run({ ...req.prepared }, req.categories, req.opts) };
         case 'predict':
           return { id, ok: true, result: await need().predict(src(req.src), req.categories, req.opts) };
         case 'release':
