@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { useTmp } from '../test-support/tmp';
-import { writeImage } from '../test-support/images';
+import { writeBmp, writeImage } from '../test-support/images';
 import { ThumbnailCache } from './thumbnails';
 import { RecentProjects } from './recent-projects';
 
@@ -23,6 +23,14 @@ describe('thumbnails', () => {
     const again = await new ThumbnailCache(join(dir, 'thumbs')).get({ path: join(dir, 'gone.jpg'), hash: 'h1' });
     expect(again.equals(a)).toBe(true);
     await expect(cache.get({ path: join(dir, 'missing.jpg'), hash: 'h2' })).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE' });
+  });
+
+  it('are made for BMP files too, which sharp cannot read by itself', async () => {
+    const dir = tmp();
+    const file = join(dir, 'b.bmp');
+    writeBmp(file, 512, 200);
+    const thumb = await new ThumbnailCache(join(dir, 'thumbs')).get({ path: file, hash: 'hb' });
+    expect(await sharp(thumb).metadata()).toMatchObject({ format: 'jpeg', width: 256, height: 100 });
   });
 });
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { LwError } from '../shared/errors';
+import { openImage } from '../inference/image/open-image';
 
 export const THUMB_SIZE = 256;
 
@@ -46,7 +46,7 @@ export class ThumbnailCache {
     if (cached?.isFile()) return readFile(file);
     let buf: Buffer;
     try {
-      buf = await sharp(path, { failOn: 'none' })
+      buf = await (await openImage(path, { failOn: 'none' }))
         .rotate()
         .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: 80 })

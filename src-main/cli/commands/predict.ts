@@ -3,7 +3,7 @@
  * runs one image end to end (in the inference worker unless --in-process) and prints the
  * detections or masks and the execution provider that ran them.
  */
-import sharp, { type OverlayOptions } from 'sharp';
+import type { OverlayOptions } from 'sharp';
 import type { ClassMask, Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { decodeRle } from '../../masks';
@@ -12,6 +12,7 @@ import { createWorkerEngine } from '../../inference/worker/client';
 import type { AdapterCategory, PredictionResult } from '../../inference/types';
 import type { RegisterCommand } from '../command';
 import { emit, table } from '../output';
+import { openImage } from '../../inference/image/open-image';
 
 interface PredictOptions {
   categories?: string;
@@ -127,7 +128,7 @@ export async function writeOverlay(imagePath: string, out: string, result: Predi
   if (result.masks.length) layers.push({ input: maskLayer(result.masks, W, H, colour), raw: { width: W, height: H, channels: 4 }, left: 0, top: 0 });
   if (result.detections.length) layers.push({ input: Buffer.from(boxesSvg(result.detections, W, H, colour, name)), left: 0, top: 0 });
   try {
-    await sharp(imagePath).autoOrient().composite(layers).png().toFile(out);
+    await (await openImage(imagePath)).autoOrient().composite(layers).png().toFile(out);
   } catch (e) {
     throw new LwError('INVALID_ARGUMENT', `Could not write the overlay ${out}: ${e instanceof Error ? e.message : String(e)}`);
   }

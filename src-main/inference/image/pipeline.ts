@@ -16,6 +16,8 @@ import { existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { LwError } from '../../shared/errors';
+import { bmpSize, isBmp } from './bmp';
+import { openImage } from './open-image';
 
 /** Largest image accepted, in pixels (width × height after decoding): 100 megapixels. */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -96,6 +98,11 @@ export async function probeImage(src: ImageSource): Promise<ImageProbe> {
   if (fast) {
     checkPixels(src, fast.width, fast.height);
     return fast;
+  }
+  if (head && isBmp(head)) {
+    const { width, height } = bmpSize(head);
+    checkPixels(src, width, height);
+    return { width, height, needsOrient: false, needsColour: false, hasAlpha: false };
   }
   let meta: Metadata;
   try {
@@ -226,7 +233,7 @@ function unreadable(src: ImageSource, e: unknown): LwError {
 /** Decodes, orients and resizes to packed RGB uint8 (sharp does all of it). */
 export async function decodeResized(src: ImageSource, width: number, height: number, probe?: ImageProbe): Promise<Buffer> {
   try {
-    let img = sharp(src, { limitInputPixels: MAX_IMAGE_PIXELS });
+    let img = await openImage(src, { limitInputPixels: MAX_IMAGE_PIXELS });
     if (!probe || probe.needsOrient) img = img.autoOrient();
     if (!probe || probe.needsColour) img = img.toColourspace('srgb');
     if (!probe || probe.hasAlpha) img = img.removeAlpha();
