@@ -19,6 +19,8 @@ interface Active {
 export interface LocalJobServiceOptions {
   /** Images decoded ahead of the one the model runs; 0 turns pipelining off (bench baseline). */
   prefetch?: number;
+  /** How a pack's engine is started; default: worker threads (the Electron shell uses a utilityProcess). */
+  engine?: (pack: string) => Promise<WorkerEngine>;
 }
 
 export interface StartOptions {
@@ -148,7 +150,8 @@ export class LocalJobService implements JobService {
     let engines: WorkerEngine[];
     try {
       engines = [];
-      for (const p of job.params.packs) engines.push(await createWorkerEngine({ pack: p.id }));
+      const start = this.opts.engine ?? ((pack: string) => createWorkerEngine({ pack }));
+      for (const p of job.params.packs) engines.push(await start(p.id));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       setJobState(this.pdb, jobId, 'failed', `model pack failed to load: ${msg}`);

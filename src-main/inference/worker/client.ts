@@ -17,10 +17,38 @@ import type { ImageSource } from '../image/pipeline';
 import type { AdapterCategory, PackRef, PredictionResult, RunOptions } from '../types';
 import { EngineInfoSchema, PredictionResultSchema, PreparedTensorSchema, Response, type PreparedHandle, type PreparedTensor } from './protocol';
 
+/**
+ * Where requests go: a worker thread here; Electron's shell plugs in a utilityProcess for
+ * the model (src-main/app/utility-endpoint.ts), so native crashes cannot take the app down.
+ */
+export interface Endpoint {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (why: Error) => void): void;
+  terminate(): Promise<void>;
+}
+
+export function workerEndpoint(entry: URL, env: NodeJS.ProcessEnv): Endpoint {
+  const worker = new Worker(entry, { env });
+  return {
+    postMessage: (m, transfer) => worker.postMessage(m, transfer),
+    onMessage: (l) => worker.on('message', l),
+    onExit: (l) => {
+      worker.on('error', l);
+      worker.on('exit', (code) => l(new Error(`exit code ${code}`)));
+    },
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 export interface WorkerEngineOptions {
   pack: string | PackRef;
-  /** Environment for the worker (defaults to this process's). */
+  /** Environment for the workers (defaults to this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Where the model runs; default: a worker thread. */
+  modelEndpoint?: (env: NodeJS.ProcessEnv) => Endpoint | Promise<Endpoint>;
 }
 
 /** Where the worker entry lives: the tsx bootstrap when running from sources, else the built thread.js. */
@@ -40,10 +68,10 @@ class Channel {
   private dead: Error | null = null;
 
   constructor(
-    readonly worker: Worker,
+    readonly endpoint: Endpoint,
     private readonly what: string,
   ) {
-    worker.on('message', (m: unknown) => {
+    endpoint.onMessage((m: unknown) => {
       const r = Response.safeParse(m);
       if (!r.success) return;
       const p = this.pending.get(r.data.id);
@@ -57,8 +85,7 @@ class Channel {
       for (const p of this.pending.values()) p.reject(new LwError('INFERENCE_FAILED', `The ${this.what} stopped: ${e.message}`));
       this.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    endpoint.onExit(fail);
   }
 
   get alive(): boolean {
@@ -70,7 +97,7 @@ class Channel {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id }, transfer);
+      this.endpoint.postMessage({ ...req, id }, transfer);
     });
   }
 }
@@ -89,20 +116,21 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
 
   static async create(opts: WorkerEngineOptions): Promise<WorkerEngine> {
     const env = opts.env ?? process.env;
-    const engine = new WorkerEngine(new Channel(new Worker(workerEntry(), { env }), 'inference worker'), env);
+    const model = await (opts.modelEndpoint ?? ((e) => workerEndpoint(workerEntry(), e)))(env);
+    const engine = new WorkerEngine(new Channel(model, 'inference worker'), env);
     // The preparation thread starts while the pack loads, so the first image does not wait for it.
     engine.prep();
     try {
       engine.info = EngineInfoSchema.parse(await engine.model.call({ op: 'open', pack: opts.pack }));
     } catch (e) {
-      await Promise.all([engine.model.worker.terminate(), engine.prepChannel?.worker.terminate()]);
+      await Promise.all([engine.model.endpoint.terminate(), engine.prepChannel?.endpoint.terminate()]);
       throw e;
     }
     return engine;
   }
 
   private prep(): Channel {
-    this.prepChannel ??= new Channel(new Worker(prepWorkerEntry(), { env: this.env }), 'image preparation worker');
+    this.prepChannel ??= new Channel(workerEndpoint(prepWorkerEntry(), this.env), 'image preparation worker');
     return this.prepChannel;
   }
 
@@ -132,7 +160,7 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
   async close(): Promise<void> {
     this.tensors.clear();
     if (this.model.alive) await this.model.call({ op: 'close' }).catch(() => undefined);
-    await Promise.all([this.model.worker.terminate(), this.prepChannel?.worker.terminate()]);
+    await Promise.all([this.model.endpoint.terminate(), this.prepChannel?.endpoint.terminate()]);
   }
 }
 
