@@ -3,7 +3,6 @@ import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import type { AdapterCategory, PredictionResult } from '../inference/types';
 import { commitImage } from './commit-image';
-import type { JobParams } from './job-params';
 import { getJob, itemCounts, pendingItems, setJobState, type PendingItem } from './job-store';
 
 /** What the runner needs of an inference engine (the worker engine satisfies it). */
@@ -166,4 +165,3 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export type { JobParams };

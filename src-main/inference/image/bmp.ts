@@ -55,7 +55,7 @@ export function decodeBmp(input: Uint8Array): RawRgb {
       palette[i * 3 + 2] = b[start + i * entry];
     }
   }
-  const masks = bitMasks(b, dib, bpp, compression);
+  const masks = bitMasks(b, bpp, compression);
 
   for (let y = 0; y < height; y++) {
     const row = dataOffset + (bottomUp ? height - 1 - y : y) * stride;
@@ -91,7 +91,7 @@ export function decodeBmp(input: Uint8Array): RawRgb {
 
 type Mask = { shift: number; bits: number };
 
-function bitMasks(b: Buffer, dib: number, bpp: number, compression: number): [Mask, Mask, Mask] | null {
+function bitMasks(b: Buffer, bpp: number, compression: number): [Mask, Mask, Mask] | null {
   if (bpp !== 16 && bpp !== 32) return null;
   let r: number, g: number, bl: number;
   if (compression === 3 || compression === 6) {
@@ -101,7 +101,6 @@ function bitMasks(b: Buffer, dib: number, bpp: number, compression: number): [Ma
     bl = b.readUInt32LE(62);
   } else if (bpp === 16) [r, g, bl] = [0x7c00, 0x03e0, 0x001f];
   else [r, g, bl] = [0xff0000, 0x00ff00, 0x0000ff];
-  void dib;
   return [toMask(r), toMask(g), toMask(bl)];
 }
 
