@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectService } from './project-service';
-import { LwError } from '../shared/errors';
 import { writeImage } from '../test-support/images';
 import { useTmp } from '../test-support/tmp';
+import { caught } from '../test-support/errors';
 
 const tmp = useTmp();
 
-async function caught(p: Promise<unknown>): Promise<LwError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LwError) return e;
-    throw e;
-  }
-  throw new Error('expected an LwError');
-}
 
 describe('a full disk', () => {
   it('stops an add with a clear error and keeps the project consistent', async () => {

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LwError } from '../../shared/errors';
 import { type DownloadProgress, downloadPack, findPack, listPacks, verifyPack } from './index';
 import { sha256, tempDir, writeFakePack } from './testing/fake-pack';
 import { type FileServer, closedPort, startFileServer } from './testing/file-server';
+import { caught } from '../../test-support/errors';
 
 let userDir: string;
 let server: FileServer;
@@ -24,15 +24,6 @@ afterEach(async () => {
   await rm(userDir, { recursive: true, force: true });
 });
 
-async function caught(p: Promise<unknown>): Promise<LwError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LwError);
-    return e as LwError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const SIZES = { backbone: 300_000, text: 200_000, head: 100_000, tokenizer: 5_000 };
 

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LwError } from '../../shared/errors';
 import {
   findPack,
   importPack,
@@ -18,6 +17,7 @@ import {
 } from './index';
 import { repoRoot } from './paths';
 import { sha256, tempDir, writeFakePack } from './testing/fake-pack';
+import { caught } from '../../test-support/errors';
 
 const REAL = ['glip-tiny-o365-goldg', 'groupvit-gcc-yfcc', 'groupvit-gcc-redcap'];
 
@@ -37,15 +37,6 @@ afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function caught(p: Promise<unknown>): Promise<LwError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LwError);
-    return e as LwError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function writeManifestJson(dir: string, data: unknown): Promise<void> {
   const { mkdir } = await import('node:fs/promises');
