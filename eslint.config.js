@@ -1,5 +1,5 @@
-// Lint enforces the layering in DESIGN.md: the renderer sees src-main/shared as types
-// only; only the Electron shell, the preload and the IPC transport may import electron;
+// Lint enforces the layering in DESIGN.md: the renderer imports src-main/shared (the common
+// layer) as code and nothing else of src-main; only the Electron shell, the preload and the IPC transport may import electron;
 // src-main/shared imports nothing but zod.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -9,6 +9,11 @@ const electronOnly = {
   name: 'electron',
   message: 'Only src-main/app, src-main/preload and the IPC transport may import electron: everything else must run in plain Node.',
 };
+
+// Globals that tie code to Node or to the DOM; the common layer must run without both.
+const sharedForbiddenGlobals = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate', 'window', 'document', 'navigator', 'localStorage', 'HTMLElement'].map(
+  (name) => ({ name, message: 'src-main/shared runs in Node, the renderer and workers alike: no Node or DOM globals.' }),
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'models/**', 'resources/**', 'test-results/**', '.tmp/**', '.scratch/**', 'playwright-report/**'] },
@@ -28,18 +33,28 @@ export default tseslint.config(
     ignores: ['src-main/app/**', 'src-main/preload/**', 'src-main/transports/ipc*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOnly] }] },
   },
-  {
-    files: ['src-main/shared/**/*.ts'],
+  // src-main/shared is the common layer: pure TypeScript that runs in Node, in the renderer
+  // and in workers. It may import zod and its own modules (never a path that climbs out of
+  // shared/), and may not touch Node or DOM globals. Its tests may use Node and testing/.
+  ...[0, 1, 2].map((depth) => ({
+    files: [`src-main/shared/${'*/'.repeat(depth)}*.ts`],
+    ignores: ['src-main/shared/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [electronOnly],
-          patterns: [{ regex: '^(?!zod$|\\./)', message: 'src-main/shared is the wire contract: it may import only zod and its own modules.' }],
+          patterns: [
+            {
+              regex: depth === 0 ? '^(?!zod$|\\./)' : `^(?!zod$|\\./|(\\.\\./){1,${depth}}(?!\\.\\./))`,
+              message: 'src-main/shared is the common layer: it may import only zod and its own modules.',
+            },
+          ],
         },
       ],
+      'no-restricted-globals': ['error', ...sharedForbiddenGlobals],
     },
-  },
+  })),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -52,12 +67,7 @@ export default tseslint.config(
             { regex: '^node:', message: 'The renderer runs sandboxed in a browser: no Node modules.' },
             {
               regex: 'src-main/(?!shared(/|$))',
-              message: 'The renderer may import only src-main/shared, and only as types.',
-            },
-            {
-              regex: 'src-main/shared(/|$)',
-              allowTypeImports: true,
-              message: 'The renderer may import src-main/shared only as types (import type ...).',
+              message: 'The renderer may import src-main/shared (the common layer) and nothing else of src-main.',
             },
           ],
         },

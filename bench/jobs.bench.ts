@@ -8,7 +8,7 @@ import { LocalJobService } from '../src-main/jobs/local-job-service';
 import { createWorkerEngine } from '../src-main/inference/worker/client';
 import { commitImage } from '../src-main/jobs/commit-image';
 import { createJob, itemCounts } from '../src-main/jobs/job-store';
-import { plantedImage, RED, BLUE } from '../src-main/inference/testing/images';
+import { plantedImage, RED, BLUE } from '../src-main/testing/planted-images';
 import type { PredictionResult } from '../src-main/inference/types';
 
 const N = Number(process.env.BENCH_JOB_IMAGES ?? 80);

@@ -10,8 +10,8 @@ import {
   encodeMask,
   maskToCocoPolygons,
   rasterizePolygons,
-} from '../src-main/masks';
-import type { BinaryMask } from '../src-main/masks';
+} from '../src-main/shared/masks';
+import type { BinaryMask } from '../src-main/shared/masks';
 import { median, type BenchResult } from './types';
 
 const W = 1920;

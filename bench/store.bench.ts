@@ -6,7 +6,7 @@ import type { Bench, BenchResult } from './types';
 import { timeIt } from './types';
 import { ProjectDb } from '../src-main/db/project-db';
 import { annotationWriter } from '../src-main/services/annotations';
-import { encodeMask } from '../src-main/masks';
+import { encodeMask } from '../src-main/shared/masks';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);

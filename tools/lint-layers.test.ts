@@ -14,14 +14,14 @@ async function restricted(filePath: string, code: string): Promise<string[]> {
 }
 
 describe('import direction', () => {
-  it('lets the renderer import the contract as types only', async () => {
+  it('lets the renderer import the common layer as code', async () => {
     expect(await restricted('src-renderer/src/x.ts', `import type { Category } from '../../src-main/shared/contract';\nexport type C = Category;\n`)).toEqual([]);
-    const value = await restricted('src-renderer/src/x.ts', `import { Category } from '../../src-main/shared/contract';\nexport const c = Category;\n`);
-    expect(value.join()).toMatch(/only as types/);
+    expect(await restricted('src-renderer/src/x.ts', `import { Category } from '../../src-main/shared/contract';\nexport const c = Category;\n`)).toEqual([]);
+    expect(await restricted('src-renderer/src/editor/x.ts', `import { encodeRle } from '../../../src-main/shared/masks';\nexport const e = encodeRle;\n`)).toEqual([]);
   });
 
   it('keeps the renderer away from main-side code, Node and electron', async () => {
-    expect((await restricted('src-renderer/src/x.ts', `import type { ProjectDb } from '../../src-main/db/project-db';\nexport type P = ProjectDb;\n`)).join()).toMatch(/only src-main\/shared/);
+    expect((await restricted('src-renderer/src/x.ts', `import type { ProjectDb } from '../../src-main/db/project-db';\nexport type P = ProjectDb;\n`)).join()).toMatch(/nothing else of src-main/);
     expect((await restricted('src-renderer/src/x.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).join()).toMatch(/no Node modules/);
     expect((await restricted('src-renderer/src/x.ts', `import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n`)).length).toBe(1);
   });
@@ -35,9 +35,19 @@ describe('import direction', () => {
     expect((await restricted('src-main/inference/x.ts', code)).join()).toMatch(/plain Node/);
   });
 
-  it('keeps the contract free of anything but zod', async () => {
+  it('keeps the common layer free of anything but zod and itself', async () => {
     expect(await restricted('src-main/shared/x.ts', `import { z } from 'zod';\nimport { a } from './contract';\nexport const q = [z, a];\n`)).toEqual([]);
     expect((await restricted('src-main/shared/x.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).join()).toMatch(/only zod/);
     expect((await restricted('src-main/shared/x.ts', `import { ProjectDb } from '../db/project-db';\nexport const r = ProjectDb;\n`)).join()).toMatch(/only zod/);
+    // A module one folder down may reach its siblings in shared/, but not climb out of it.
+    expect(await restricted('src-main/shared/masks/x.ts', `import type { Rle } from '../contract';\nimport { a } from './rle';\nexport const q: [Rle?, unknown] = [undefined, a];\n`)).toEqual([]);
+    expect((await restricted('src-main/shared/masks/x.ts', `import { ProjectDb } from '../../db/project-db';\nexport const r = ProjectDb;\n`)).join()).toMatch(/only zod/);
+    expect((await restricted('src-main/shared/rpc/x.ts', `import sharp from 'sharp';\nexport const s = sharp;\n`)).join()).toMatch(/only zod/);
+  });
+
+  it('keeps Node and DOM globals out of the common layer, but not out of its tests', async () => {
+    const [res] = await eslint.lintText(`export const b = Buffer.from('x');\nexport const d = document.title;\n`, { filePath: join(root, 'src-main/shared/masks/x.ts') });
+    expect(res.messages.filter((m) => m.ruleId === 'no-restricted-globals').map((m) => m.message.split('.')[0])).toEqual(["Unexpected use of 'Buffer'", "Unexpected use of 'document'"]);
+    expect(await restricted('src-main/shared/masks/x.test.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).toEqual([]);
   });
 });

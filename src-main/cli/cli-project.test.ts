@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../test-support/cli';
-import { writeBmp, writeImage } from '../test-support/images';
-import { useTmp } from '../test-support/tmp';
+import { runCli } from '../testing/cli';
+import { writeBmp, writeImage } from '../testing/image-files';
+import { useTmp } from '../testing/tmp';
 
 const tmp = useTmp();
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPO_ROOT, runCli } from '../test-support/cli';
-import { useTmp } from '../test-support/tmp';
-import { inconsistentCounters } from '../test-support/counters';
+import { REPO_ROOT, runCli } from '../testing/cli';
+import { useTmp } from '../testing/tmp';
+import { inconsistentCounters } from '../testing/counters';
 
 const tmp = useTmp();
 const SAMPLES = join(REPO_ROOT, 'resources', 'samples');

@@ -3,7 +3,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { CocoExportOptions } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import { decodeRle, maskToCocoPolygons } from '../masks';
+import { decodeRle, maskToCocoPolygons } from '../shared/masks';
 import { ChunkedFileWriter } from './chunked-writer';
 
 export interface CocoExportSummary {

@@ -5,7 +5,7 @@ import type { ProjectDb } from '../db/project-db';
 import { probeImage, type ProbedImage } from '../services/image-scan';
 import { insertCategory, nameKey } from '../services/categories';
 import { annotationWriter } from '../services/annotations';
-import { rasterizePolygons, rleArea, stringToCounts, toCompressed } from '../masks';
+import { rasterizePolygons, rleArea, stringToCounts, toCompressed } from '../shared/masks';
 import { readJsonFile } from './read-json';
 import { parseCocoDataset, type CocoDataset, type CocoIssue } from './schema';
 import { validateReferences, type SegmentationKind } from './validate';

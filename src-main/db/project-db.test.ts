@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ProjectDb, APPLICATION_ID } from './project-db';
 import { LATEST_SCHEMA } from './migrations';
 import { LwError } from '../shared/errors';
-import { useTmp } from '../test-support/tmp';
-import { REPO_ROOT } from '../test-support/cli';
+import { useTmp } from '../testing/tmp';
+import { REPO_ROOT } from '../testing/cli';
 
 const tmp = useTmp();
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');

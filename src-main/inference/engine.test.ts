@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { decodeRle } from '../masks';
+import { decodeRle } from '../shared/masks';
 import { createEngine, type LocalEngine } from './engine';
-import { BLUE, GREY, iouXywh, plantedImage, RED } from './testing/images';
+import { BLUE, GREY, iouXywh, plantedImage, RED } from '../testing/planted-images';
 import { createWorkerEngine } from './worker/client';
 
 const FIXTURES = resolve(import.meta.dirname, '../../models/fixtures');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attr, GraphBuilder } from './onnx/builder';
 import { DataType } from './onnx/proto';
 import { createEngine } from './engine';
-import { plantedImage, pngHeaderClaiming, RED } from './testing/images';
+import { plantedImage, pngHeaderClaiming, RED } from '../testing/planted-images';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'models/fixtures');

@@ -1,6 +1,6 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
-import { rleArea, rleBbox, rleCrop } from '../masks';
+import { rleArea, rleBbox, rleCrop } from '../shared/masks';
 import { annotationWriter } from '../services/annotations';
 import type { JobParams } from './job-params';
 

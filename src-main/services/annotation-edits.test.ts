@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTmp } from '../test-support/tmp';
-import { encodeMask } from '../masks';
+import { useTmp } from '../testing/tmp';
+import { encodeMask } from '../shared/masks';
 import { ProjectService } from './project-service';
-import { insertImages, insertPredictions } from './testing/workspace-fixture';
+import { insertImages, insertPredictions } from '../testing/workspace-fixture';
 
 const tmp = useTmp();
 

@@ -2,7 +2,7 @@ import { AnnotationChange as AnnotationChangeSchema, type AnnotationChange, type
 import type { AnnotationSource, Bbox, ReviewStatus, Rle } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import { rleArea, stringToCounts } from '../masks';
+import { rleArea, stringToCounts } from '../shared/masks';
 import { ANNOTATION_COLUMNS, imageAnnotations, imageRecord, type AnnotationRow } from './image-queries';
 import { annotationWriter } from './annotations';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTmp } from '../test-support/tmp';
+import { useTmp } from '../testing/tmp';
 import { ProjectService } from './project-service';
-import { insertImages, insertPredictions } from './testing/workspace-fixture';
+import { insertImages, insertPredictions } from '../testing/workspace-fixture';
 
 const tmp = useTmp();
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectService } from './project-service';
-import { writeImage } from '../test-support/images';
-import { useTmp } from '../test-support/tmp';
-import { caught } from '../test-support/errors';
+import { writeImage } from '../testing/image-files';
+import { useTmp } from '../testing/tmp';
+import { caught } from '../testing/errors';
 
 const tmp = useTmp();
 

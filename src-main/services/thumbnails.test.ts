@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { useTmp } from '../test-support/tmp';
-import { writeBmp, writeImage } from '../test-support/images';
+import { useTmp } from '../testing/tmp';
+import { writeBmp, writeImage } from '../testing/image-files';
 import { ThumbnailCache } from './thumbnails';
 import { RecentProjects } from './recent-projects';
 

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { repoRoot } from '../../inference/packs/paths';
-import { sha256, tempDir, writeFakePack } from '../../inference/packs/testing/fake-pack';
-import { type FileServer, startFileServer } from '../../inference/packs/testing/file-server';
+import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
+import { type FileServer, startFileServer } from '../../testing/file-server';
 
 let userDir: string;
 let scratch: string;

@@ -6,7 +6,7 @@
 import type { OverlayOptions } from 'sharp';
 import type { ClassMask, Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
-import { decodeRle } from '../../masks';
+import { decodeRle } from '../../shared/masks';
 import { createEngine, type InferenceEngine } from '../../inference/engine';
 import { createWorkerEngine } from '../../inference/worker/client';
 import type { AdapterCategory, PredictionResult } from '../../inference/types';

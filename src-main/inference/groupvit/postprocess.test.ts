@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRle } from '../../masks';
+import { decodeRle } from '../../shared/masks';
 import { BACKGROUND, bilinearAxis, classMasks, groupAffinity, groupMap, labelRuns, type Affinity } from './postprocess';
 
 /** Unit vectors e_i in D dims. */

@@ -10,7 +10,7 @@
  * rule is "background where max < threshold").
  */
 import type { Bbox, ClassMask } from '../../shared/contract';
-import { connectedComponents, countsToString, decodeRle, encodeMask, rleArea, rleBbox } from '../../masks';
+import { connectedComponents, countsToString, decodeRle, encodeMask, rleArea, rleBbox } from '../../shared/masks';
 
 export const BACKGROUND = -1;
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeBmp } from './bmp';
 import { createEngine } from '../engine';
-import { REPO_ROOT } from '../../test-support/cli';
-import { useTmp } from '../../test-support/tmp';
-import { iouXywh } from '../testing/images';
+import { REPO_ROOT } from '../../testing/cli';
+import { useTmp } from '../../testing/tmp';
+import { iouXywh } from '../../testing/planted-images';
 
 const tmp = useTmp();
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pngHeaderClaiming } from '../testing/images';
+import { pngHeaderClaiming } from '../../testing/planted-images';
 import { glipPlan, groupvitPlan, MAX_IMAGE_PIXELS, normalizeToChw, prepareImage, probeImage, probeJpegHeader, recyclePrepared } from './pipeline';
 
 const solid = (w: number, h: number, background: object, channels: 3 | 4 = 3) => sharp({ create: { width: w, height: h, channels, background } });

@@ -4,9 +4,9 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DownloadProgress, downloadPack, findPack, listPacks, verifyPack } from './index';
-import { sha256, tempDir, writeFakePack } from './testing/fake-pack';
-import { type FileServer, closedPort, startFileServer } from './testing/file-server';
-import { caught } from '../../test-support/errors';
+import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
+import { type FileServer, closedPort, startFileServer } from '../../testing/file-server';
+import { caught } from '../../testing/errors';
 
 let userDir: string;
 let server: FileServer;

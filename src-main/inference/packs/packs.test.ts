@@ -16,8 +16,8 @@ import {
   verifyPack,
 } from './index';
 import { repoRoot } from './paths';
-import { sha256, tempDir, writeFakePack } from './testing/fake-pack';
-import { caught } from '../../test-support/errors';
+import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
+import { caught } from '../../testing/errors';
 
 const REAL = ['glip-tiny-o365-goldg', 'groupvit-gcc-yfcc', 'groupvit-gcc-redcap'];
 

@@ -2,7 +2,7 @@
  * Measurements and set operations on RLEs, computed on the runs (no decoding), with
  * pycocotools' definitions so our numbers agree with COCO evaluation.
  */
-import type { Bbox, Rle } from '../shared/contract';
+import type { Bbox, Rle } from '../contract';
 import { bboxCounts } from './polygon';
 import { countsOf } from './rle';
 import { mergeCounts, sumCounts } from './rle-merge';

@@ -20,7 +20,7 @@
  *
  * Unlike maskApi.c we do not materialise the upsampled points: the walk is streamed.
  */
-import type { Rle } from '../shared/contract';
+import type { Rle } from '../contract';
 import { countsToString } from './rle-string';
 import { mergeCounts } from './rle-merge';
 

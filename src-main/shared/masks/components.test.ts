@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectedComponents, labelComponents } from './index';
-import { bits, fromAscii, prng, randomMask } from './test-utils';
+import { bits, fromAscii, prng, randomMask } from '../../testing/mask-refs';
 import type { BinaryMask } from './types';
 
 /** Reference: breadth-first flood fill from each unlabelled pixel in raster order. */

@@ -3,7 +3,7 @@
  * pixel-by-pixel references (a column scan for RLE, direct pixel counting for area/bbox/IoU)
  * that share no code with the optimised implementations they check.
  */
-import type { BinaryMask } from './types';
+import type { BinaryMask } from '../shared/masks/types';
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {

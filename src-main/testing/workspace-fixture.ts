@@ -3,9 +3,9 @@
  * files needed unless `files` is given), categories, a model run and its predictions,
  * applied as pending annotations the way a bulk job does.
  */
-import type { Bbox } from '../../shared/contract';
-import type { ProjectService } from '../project-service';
-import { annotationWriter } from '../annotations';
+import type { Bbox } from '../shared/contract';
+import type { ProjectService } from '../services/project-service';
+import { annotationWriter } from '../services/annotations';
 
 export interface FixtureImage {
   path: string;

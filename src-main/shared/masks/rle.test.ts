@@ -8,7 +8,7 @@ import {
   stringToCounts,
   toCompressed,
 } from './index';
-import { bits, blank, ellipses, fromAscii, naiveCounts, prng, randomMask } from './test-utils';
+import { bits, blank, ellipses, fromAscii, naiveCounts, prng, randomMask } from '../../testing/mask-refs';
 import type { BinaryMask } from './types';
 
 describe('encodeCounts / decodeCounts: hand-worked vectors', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRle, rasterizePolygons, rleArea, rleBbox } from './index';
-import { bits, fromAscii, prng } from './test-utils';
+import { bits, fromAscii, prng } from '../../testing/mask-refs';
 
 describe('rasterizePolygons: hand-derived pycocotools values', () => {
   it('square with integer corners covers exactly its pixels (area 100)', () => {

@@ -20,7 +20,7 @@ import {
   pixelIou,
   prng,
   randomMask,
-} from './test-utils';
+} from '../../testing/mask-refs';
 import type { BinaryMask } from './types';
 
 /** Random masks of assorted shapes: sparse noise, dense noise, blobs, empty, full. */

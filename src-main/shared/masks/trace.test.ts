@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRle, maskToCocoPolygons, rasterizePolygons, traceContours } from './index';
-import { bits, blank, ellipses, fromAscii, pixelArea, prng, randomMask, shoelace } from './test-utils';
+import { bits, blank, ellipses, fromAscii, pixelArea, prng, randomMask, shoelace } from '../../testing/mask-refs';
 import type { BinaryMask } from './types';
 
 function roundTrip(m: BinaryMask, conn: 4 | 8 = 8): BinaryMask {

@@ -2,7 +2,7 @@
  * COCO RLE objects: the compressed form ({ size, counts: string }) to and from masks, and
  * the uncompressed form COCO uses for crowd annotations.
  */
-import type { Rle } from '../shared/contract';
+import type { Rle } from '../contract';
 import { checkDims } from './dims';
 import { decodeCounts } from './rle-decode';
 import { encodeCounts } from './rle-encode';
