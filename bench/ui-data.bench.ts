@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import type { Bench, BenchResult } from './types';
 import { median, timeIt } from './types';
 import { ProjectService } from '../src-main/services/project-service';
-import { annotationWriter } from '../src-main/services/annotations';
+import { annotationWriter } from '../src-main/db/annotations-table';
 import { AppSession } from '../src-main/app/session';
 import { createRpcServer } from '../src-main/transports/rpc-server';
-import { createMemoryTransportPair } from '../src-main/transports/memory';
-import { createRpcClient } from '../src-main/transports/client';
+import { RpcClient, createMemoryTransportPair } from '../src-main/shared/rpc';
 import type { ImageQuery } from '../src-main/shared/api';
 
 const IMAGES = Number(process.env.BENCH_UI_IMAGES ?? 100_000);
@@ -95,7 +94,7 @@ const bench: Bench = async () => {
     session.bind(server);
     const [a, b] = createMemoryTransportPair();
     server.attach(a);
-    const client = createRpcClient(b);
+    const client = new RpcClient(b);
     const open = await timeIt(() => client.call('project.open', { path }));
     const first = await timeIt(() => client.call('images.query', { sort: 'uncertainty', limit: 200 }));
     results.push({

@@ -11,7 +11,7 @@ import { useTmp } from '../testing/tmp';
 import { writeImage } from '../testing/image-files';
 import { ProjectService } from '../services/project-service';
 import { startHost, type RunningHost } from '../app/host';
-import { createRpcClient } from './client';
+import { RpcClient } from '../shared/rpc';
 import { connectWebSocket } from './ws';
 
 const tmp = useTmp();
@@ -154,7 +154,7 @@ describe('browser host security', () => {
     await expect(connectWebSocket(base, { Cookie: cookie, Origin: 'http://evil.example' })).rejects.toThrow(/HTTP 403/);
     (await connectWebSocket(base, { Cookie: cookie, Origin: `http://127.0.0.1:${host.port}` })).close?.();
 
-    const client = createRpcClient(await connectWebSocket(`${base}?token=${host.token}`), { timeoutMs: 5000 });
+    const client = new RpcClient(await connectWebSocket(`${base}?token=${host.token}`), { timeoutMs: 5000 });
     const info = await client.call('session.info', {});
     expect(info).toMatchObject({ imageUrl: '/images/{id}', thumbnailUrl: '/thumbs/{id}', shell: 'browser', project: { name: 'p' } });
     const page = await client.call('images.query', { sort: 'name' });

@@ -1,6 +1,6 @@
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
 import type { RpcServer } from './rpc-server';
-import type { Transport } from './types';
+import type { Transport } from '../shared/rpc';
 
 /** The one IPC channel; the preload's raw bridge (src-main/preload/index.ts) uses the same name. */
 export const RPC_CHANNEL = 'labelwright:rpc';

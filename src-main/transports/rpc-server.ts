@@ -14,7 +14,7 @@ import {
 } from '../shared/api';
 import type { ErrorPayload } from '../shared/contract';
 import { LwError, isLwError } from '../shared/errors';
-import type { Transport } from './types';
+import type { Transport } from '../shared/rpc';
 
 /** A handler gets the params after zod parsing (defaults applied) and returns the contract result. */
 export type Handler<M extends Method> = (params: z.output<Api[M]['input']>) => Result<M> | Promise<Result<M>>;

@@ -7,8 +7,7 @@ import { writeImage } from '../testing/image-files';
 import { AppSession } from '../app/session';
 import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type Handlers } from './rpc-server';
-import { createMemoryTransportPair } from './memory';
-import { createRpcClient } from './client';
+import { RpcClient, createMemoryTransportPair } from '../shared/rpc';
 
 const tmp = useTmp();
 
@@ -17,7 +16,7 @@ function connect(handlers: Handlers) {
   const server = createRpcServer(handlers, { logError: (_m, e) => logged.push(e) });
   const [serverSide, clientSide] = createMemoryTransportPair();
   server.attach(serverSide);
-  const client = createRpcClient(clientSide, { timeoutMs: 5000 });
+  const client = new RpcClient(clientSide, { timeoutMs: 5000 });
   return { server, client, logged };
 }
 
@@ -35,17 +34,17 @@ describe('RPC server', () => {
     const bad = await server.handle('{"type":"request", "id": 1, ');
     expect(bad).toMatchObject({ type: 'response', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not valid JSON/) } });
 
-    const noMethod = await client.raw({ type: 'request', id: 7, params: {} });
+    const noMethod = await client.rawResponse({ type: 'request', id: 7, params: {} });
     expect(noMethod).toMatchObject({ id: 7, ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/Malformed RPC message: method/) } });
 
-    expect(await client.raw({ type: 'request', id: 8, method: 'nope.nothing', params: {} })).toMatchObject({
+    expect(await client.rawResponse({ type: 'request', id: 8, method: 'nope.nothing', params: {} })).toMatchObject({
       id: 8,
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'Unknown method "nope.nothing"' },
     });
-    expect(await client.raw({ type: 'request', id: 9, method: 'toString', params: {} })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await client.rawResponse({ type: 'request', id: 9, method: 'toString', params: {} })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 
-    const badParams = await client.raw({ type: 'request', id: 10, method: 'images.query', params: { limit: 0, sort: 'random' } });
+    const badParams = await client.rawResponse({ type: 'request', id: 10, method: 'images.query', params: { limit: 0, sort: 'random' } });
     expect(badParams.ok).toBe(false);
     if (!badParams.ok) {
       expect(badParams.error.code).toBe('INVALID_ARGUMENT');
@@ -66,7 +65,7 @@ describe('RPC server', () => {
       },
     });
     await expect(client.call('images.get', { id: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No image with id 1', hint: 'Pick another' });
-    const r = await client.raw({ type: 'request', id: 99, method: 'images.get', params: { id: 2 } });
+    const r = await client.rawResponse({ type: 'request', id: 99, method: 'images.get', params: { id: 2 } });
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'images.get failed unexpectedly' } });
     expect(JSON.stringify(r)).not.toMatch(/secret|stack|\.ts:/);
     expect(logged).toHaveLength(1);

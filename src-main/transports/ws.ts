@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { Transport } from './types';
+import type { Transport } from '../shared/rpc';
 
 /**
  * A WebSocket as a Transport: one JSON text frame per RPC message. Incoming frames are

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
 import { AppContext, type AppCtx, type Screen } from './app-context';
-import { errorMessage, type RpcClient } from './rpc/client';
+import { errorMessage, type RpcClient } from '../../src-main/shared/rpc';
 import { EditorStore } from './editor/store';
 import type { KeyScheme } from './editor/actions';
 import { installTestApi, testModeRequested } from './test-api';

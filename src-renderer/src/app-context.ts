@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
-import type { RpcClient } from './rpc/client';
+import type { RpcClient } from '../../src-main/shared/rpc';
 import type { EditorStore } from './editor/store';
 import type { KeyScheme } from './editor/actions';
 

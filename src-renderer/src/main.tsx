@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createClient } from './rpc/client';
+import { createClient } from './rpc/connect';
 import './styles.css';
 
 const client = createClient();

@@ -1,6 +1,6 @@
 import type { Params } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 
 type Purpose = Params<'dialog.pick'>['purpose'];
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { JobInfo, JobProgress } from '../../../src-main/shared/api';
-import type { RpcClient } from '../rpc/client';
+import type { RpcClient } from '../../../src-main/shared/rpc';
 
 /** Jobs from `jobs.list`, kept live by `jobs.progress` events. */
 export function useJobs(

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ImageQuery, ImageSummary } from '../../../src-main/shared/api';
 import type { ProjectStats, ReviewStatus } from '../../../src-main/shared/contract';
 import { imageUrl, useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 import { AddFolderCard } from './StartScreen';
 
 const PAGE = 200;

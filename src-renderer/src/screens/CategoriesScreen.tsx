@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CategoryWithCount } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 
 /** Add, rename, merge and tune categories: colour, prompt, threshold, hotkey; counts. */
 export function CategoriesScreen() {

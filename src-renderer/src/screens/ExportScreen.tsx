@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ExportRequest } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
 
 type Opts = Required<Omit<ExportRequest, 'path'>>;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
 
 type Verify = { role: string; ok: boolean; reason?: string }[];

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 import { formatEta, useJobs } from '../panels/useJobs';
 
 type Target = 'current' | 'selection' | 'unlabeled' | 'all';

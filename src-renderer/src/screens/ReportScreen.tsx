@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CorrectionRow } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 
 const SERIES = [
   { key: 'acceptedUnchanged', label: 'Accepted unchanged', color: '#4caf7d' },

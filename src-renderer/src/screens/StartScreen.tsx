@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AddImagesResult } from '../../../src-main/shared/contract';
 import { useApp } from '../app-context';
-import { errorMessage } from '../rpc/client';
+import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
 
 /** Create or open a project by path (the browser host has no native dialogs), then add folders. */

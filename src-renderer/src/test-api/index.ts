@@ -5,7 +5,7 @@
  */
 import type { Method, Params, Result } from '../../../src-main/shared/api';
 import type { Annotation } from '../../../src-main/shared/contract';
-import type { RpcClient } from '../rpc/client';
+import type { RpcClient } from '../../../src-main/shared/rpc';
 import type { EditorStore } from '../editor/store';
 import type { Screen } from '../app-context';
 
@@ -85,6 +85,6 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
       await client.idle();
     },
     call: (m, p) => client.call(m, p),
-    raw: (m) => client.raw(m),
+    raw: (m) => client.raw(m as object),
   };
 }

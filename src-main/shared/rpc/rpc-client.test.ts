@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { RpcClient, RpcError, bridgeTransport, type Bridge } from './client';
+import { LwError } from '../errors';
+import { createMemoryTransportPair } from './memory-transport';
+import { RpcClient } from './rpc-client';
+import { ConnectionLostError } from './rpc-errors';
+import type { Transport } from './transport';
 
 /** A preload-like bridge whose "main side" answers from a table. */
 function fakeBridge(
   answer: (method: string, params: unknown) => unknown,
-): Bridge & { emit(event: string, payload: unknown): void } {
+): Transport & { emit(event: string, payload: unknown): void } {
   let listener: (m: unknown) => void = () => undefined;
   return {
     send(m: any) {
@@ -32,19 +36,19 @@ function fakeBridge(
 }
 
 describe('RpcClient', () => {
-  it('correlates responses, maps errors to RpcError and tracks idleness', async () => {
+  it('correlates responses, maps errors to LwError and tracks idleness', async () => {
     const bridge = fakeBridge((method) => {
       if (method === 'images.nextUnreviewed') return { id: 4 };
       throw new Error('bad params');
     });
-    const client = new RpcClient(bridgeTransport(bridge));
+    const client = new RpcClient(bridge);
     const a = client.call('images.nextUnreviewed', { after: 1 });
     const b = client.call('images.get', { id: 1 });
     expect(client.inFlight).toBe(2);
     const idle = client.idle();
     expect(await a).toEqual({ id: 4 });
     const err = await b.catch((e) => e);
-    expect(err).toBeInstanceOf(RpcError);
+    expect(err).toBeInstanceOf(LwError);
     expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'bad params', hint: 'fix it' });
     await idle;
     expect(client.inFlight).toBe(0);
@@ -52,7 +56,7 @@ describe('RpcClient', () => {
 
   it('delivers typed events to subscribers until they unsubscribe', () => {
     const bridge = fakeBridge(() => ({}));
-    const client = new RpcClient(bridgeTransport(bridge));
+    const client = new RpcClient(bridge);
     const seen: number[] = [];
     const off = client.on('jobs.progress', (p) => seen.push(p.done));
     bridge.emit('jobs.progress', { jobId: 1, done: 3 });
@@ -68,7 +72,7 @@ describe('RpcClient', () => {
     const client = new RpcClient({
       ready: () => Promise.resolve(),
       send: () => undefined, // never answered
-      onMessage: () => undefined,
+      onMessage: () => () => undefined,
       onClose: (l) => (close = l),
       onOpen: (l) => (open = l),
     });
@@ -81,5 +85,34 @@ describe('RpcClient', () => {
     open();
     expect(states).toEqual(['reconnecting', 'connected']);
     await client.idle();
+  });
+});
+
+describe('RpcClient over a transport that cannot reconnect', () => {
+  it('times out a request that gets no answer', async () => {
+    const [, clientSide] = createMemoryTransportPair(); // nobody answers on the other end
+    const client = new RpcClient(clientSide, { timeoutMs: 20 });
+    await expect(client.call('session.info', {})).rejects.toMatchObject({ code: 'INTERNAL', message: 'No response within 20 ms' });
+    expect(client.inFlight).toBe(0);
+  });
+
+  it('parses text frames, hands back raw responses by their own id, and fails everything once closed', async () => {
+    const [serverSide, clientSide] = createMemoryTransportPair();
+    serverSide.onMessage((m) => {
+      const req = m as { id: number; method?: string };
+      const res = req.method === 'session.info' ? { ok: true, result: { x: 1 } } : { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'no method' } };
+      serverSide.send(JSON.stringify({ type: 'response', id: req.id, ...res })); // as a WebSocket passes it on
+    });
+    const client = new RpcClient(clientSide);
+    const states: string[] = [];
+    client.onConnection((s) => states.push(s));
+    expect(await client.call('session.info', {})).toEqual({ x: 1 });
+    expect(await client.rawResponse({ type: 'request', id: 42, params: {} })).toMatchObject({ id: 42, ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    await expect(client.raw({ type: 'request', method: 'nope', params: {} })).rejects.toBeInstanceOf(LwError);
+
+    serverSide.close!();
+    await expect(client.call('session.info', {})).rejects.toBeInstanceOf(ConnectionLostError);
+    await expect(client.whenConnected()).rejects.toBeInstanceOf(ConnectionLostError);
+    expect(states).toEqual([]); // a final close is not 'reconnecting'
   });
 });

@@ -1,11 +1,12 @@
-import type { Transport } from './types';
+import type { Transport } from './transport';
 
 /**
- * Two connected in-memory transports for tests. Messages are delivered asynchronously and
- * structured-cloned, as a real wire would: nothing is shared by reference.
+ * Two connected in-memory transports for tests and benchmarks. Messages are delivered
+ * asynchronously and structured-cloned, as a real wire would: nothing is shared by
+ * reference. Closing either end closes both, for good.
  */
 export function createMemoryTransportPair(): [Transport, Transport] {
-  const make = () => ({ listeners: new Set<(m: unknown) => void>(), closeListeners: new Set<() => void>(), closed: false });
+  const make = () => ({ listeners: new Set<(m: unknown) => void>(), closeListeners: new Set<(reason?: string) => void>(), closed: false });
   const a = make();
   const b = make();
   const side = (self: ReturnType<typeof make>, other: ReturnType<typeof make>): Transport => ({
