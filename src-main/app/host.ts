@@ -30,7 +30,7 @@ import { WebSocketServer } from 'ws';
 import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type RpcServer } from '../transports/rpc-server';
 import { webSocketTransport } from '../transports/ws';
-import { repoRoot } from '../inference/packs/paths';
+import { repoRoot } from '../platform/paths';
 import { imageContentType, looksLikeTraversal, parseImageRoute, staticContentType } from './image-routes';
 import { AppSession } from './session';
 

@@ -3,6 +3,14 @@
  * datasets produce it, and the project accepts it; so BMP pixels are decoded here and
  * handed to sharp as raw RGB. Uncompressed 1/4/8-bit palette, 16/24/32-bit and bit-field
  * files cover what is found in practice; RLE-compressed files get a clear error.
+ *
+ * Why hand-written, not a library: bmp-js (last release 0.1.0, long unmaintained) and its
+ * TypeScript port bmp-ts decode to 4-byte ABGR pixels; decode-bmp returns RGBA ImageData;
+ * either means a third more memory and one more pass before sharp, which takes RGB.
+ * @misskey-dev/sharp-read-bmp (decode-bmp behind a sharp instance) is the closest fit but
+ * adds decode-bmp, decode-ico and a second sharp version range to keep in step. This is ~120 lines
+ * with tests, and the probe (probe.ts) takes sizes from `bmpSize` here, so it reports exactly
+ * what the decoder will produce, OS/2 headers included (image-size misreads those).
  */
 export interface RawRgb {
   data: Buffer;

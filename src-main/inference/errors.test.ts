@@ -4,8 +4,8 @@ import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attr, GraphBuilder } from './onnx/builder';
-import { DataType } from './onnx/proto';
+import { attr, GraphBuilder } from '../../tools/fixtures/onnx/builder';
+import { DataType } from '../../tools/fixtures/onnx/proto';
 import { createEngine } from './engine';
 import { plantedImage, pngHeaderClaiming, RED } from '../testing/planted-images';
 

@@ -1,3 +1,8 @@
+/**
+ * Where the app keeps things on this machine: its user-data folder, the model pack folders,
+ * and the folder it runs from. Plain Node (no electron), so the CLI, the browser host and
+ * tests find the same places as the Electron app.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +22,16 @@ export function userDataDir(): string {
   }
 }
 
+/** `<userData>`: `LABELWRIGHT_USER_DATA` when set (tests, portable installs), else Electron's default. */
+export function appUserDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LABELWRIGHT_USER_DATA ? path.resolve(env.LABELWRIGHT_USER_DATA) : userDataDir();
+}
+
 let cachedRepoRoot: string | null | undefined;
 
 /**
  * The folder that holds the app's package.json, found by walking up from this module.
- * Works from the sources (src-main/inference/packs) and from a bundle (out/main).
+ * Works from the sources (src-main/platform) and from a bundle (out/main).
  */
 export function repoRoot(): string | null {
   if (cachedRepoRoot !== undefined) return cachedRepoRoot;

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { LwError } from '../shared/errors';
-import { readImageHeader, UnreadableImage, type ImageHeader } from './image-header';
+import { readImageHeader, UnreadableImage, type ImageHeader } from '../image/probe';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
+
+/** Formats a project accepts (what the file says it is, whatever its extension). */
+const PROJECT_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'bmp', 'tiff']);
 
 export function isImagePath(p: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(p).toLowerCase());
@@ -43,7 +46,7 @@ export async function listImageFiles(root: string): Promise<string[]> {
   return out.sort();
 }
 
-export interface ProbedImage extends ImageHeader {
+export interface ProbedImage extends Omit<ImageHeader, 'pixels'> {
   path: string;
   hash: string;
   bytes: number;
@@ -51,7 +54,10 @@ export interface ProbedImage extends ImageHeader {
 
 export type ProbeResult = { ok: true; image: ProbedImage } | { ok: false; path: string; reason: string };
 
-/** Reads a file once: content hash and header from the same bytes. */
+/**
+ * Reads a file once: content hash and header from the same bytes, with the one image probe
+ * (image/probe.ts) that pre-labelling uses too; files cut short are refused here.
+ */
 export async function probeImage(path: string): Promise<ProbeResult> {
   let buf: Buffer;
   try {
@@ -60,9 +66,9 @@ export async function probeImage(path: string): Promise<ProbeResult> {
     return { ok: false, path, reason: `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }
   try {
-    const header = await readImageHeader(buf);
+    const { format, width, height, orientation } = await readImageHeader(buf, { checkComplete: true, formats: PROJECT_FORMATS });
     const hash = createHash('sha256').update(buf).digest('hex');
-    return { ok: true, image: { path, hash, bytes: buf.length, ...header } };
+    return { ok: true, image: { path, hash, bytes: buf.length, format, width, height, orientation } };
   } catch (e) {
     if (e instanceof UnreadableImage) return { ok: false, path, reason: e.message };
     throw e;

@@ -1,15 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { userDataDir } from '../inference/packs/paths';
-
-/** `<userData>`: `LABELWRIGHT_USER_DATA` when set (tests, portable installs), else Electron's default. */
-export function appUserDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LABELWRIGHT_USER_DATA ? resolve(env.LABELWRIGHT_USER_DATA) : userDataDir();
-}
 
 const MAX = 10;
 
-/** The recent-projects list, most recent first, persisted in `<userData>/recent.json`. */
+/** The recent-projects list, most recent first, persisted in `<userData>/recent.json` (platform/paths.ts: appUserDataDir). */
 export class RecentProjects {
   readonly file: string;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LwError } from '../shared/errors';
-import { openImage } from '../inference/image/open-image';
+import { openImage } from '../image/open-image';
 
 export const THUMB_SIZE = 256;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bertFixtureTokenizer } from '../fixtures/tokenizers';
+import { bertFixtureTokenizer } from '../../../tools/fixtures/tokenizers';
 import { buildPrompt, buildPrompts, spanToTokens } from './prompt';
 import { GlipTokenizer } from './tokenizer';
 

@@ -12,12 +12,9 @@
  * Decoding, orientation, colour conversion and resizing are all sharp's work; the only JS
  * loop is the single pass uint8 HWC → float CHW through per-channel lookup tables.
  */
-import { existsSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
 import { LwError } from '../../shared/errors';
-import { bmpSize, isBmp } from './bmp';
-import { openImage } from './open-image';
+import { openImage } from '../../image/open-image';
+import { readImageHeader, UnreadableImage } from '../../image/probe';
 
 /** Largest image accepted, in pixels (width × height after decoding): 100 megapixels. */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -89,131 +86,30 @@ export interface ImageProbe {
   hasAlpha: boolean;
 }
 
-/** Oriented size without decoding pixels; refuses oversized images before any allocation. */
-export async function probeImage(src: ImageSource): Promise<ImageProbe> {
-  // JPEG (the usual case) from its first bytes in JS: no libvips round trip for the header.
-  const head = typeof src === 'string' ? await readHead(src) : src;
-  if (typeof src === 'string' && !head && !existsSync(src)) throw new LwError('IMAGE_UNREADABLE', `${src}: no such image file`, 'Check the path.');
-  const fast = head && probeJpegHeader(head);
-  if (fast) {
-    checkPixels(src, fast.width, fast.height);
-    return fast;
-  }
-  if (head && isBmp(head)) {
-    const { width, height } = bmpSize(head);
-    checkPixels(src, width, height);
-    return { width, height, needsOrient: false, needsColour: false, hasAlpha: false };
-  }
-  let meta: Metadata;
+/**
+ * Oriented size without decoding pixels, from the one image probe (image/probe.ts) that
+ * adding images uses too; refuses oversized images before any allocation.
+ */
+export async function probeForPrelabel(src: ImageSource): Promise<ImageProbe> {
+  let header;
   try {
-    meta = await sharp(src, { limitInputPixels: false }).metadata();
+    header = await readImageHeader(src);
   } catch (e) {
+    if (e instanceof UnreadableImage && e.missing) throw new LwError('IMAGE_UNREADABLE', `${describeSource(src)}: no such image file`, 'Check the path.');
     throw unreadable(src, e);
   }
-  if (!meta.width || !meta.height) throw new LwError('IMAGE_UNREADABLE', `${describeSource(src)}: no image size in the file`);
-  const orientation = meta.orientation ?? 1;
-  const swap = orientation >= 5;
-  const width = swap ? meta.height : meta.width;
-  const height = swap ? meta.width : meta.height;
+  const { width, height, orientation, pixels } = header;
   checkPixels(src, width, height);
-  const channels = meta.channels ?? 3;
   return {
     width,
     height,
     needsOrient: orientation > 1,
-    // 8-bit sRGB needs no conversion (sharp applies an embedded ICC profile itself); grey, CMYK, 16-bit, Lab… do.
-    needsColour: meta.space !== 'srgb' || (channels !== 3 && channels !== 4) || meta.depth !== 'uchar',
-    hasAlpha: meta.hasAlpha === true,
+    // 8-bit sRGB needs no conversion (sharp applies an embedded ICC profile itself); grey, CMYK,
+    // 16-bit, Lab… do. A JPEG's header is read without sharp, so its layout is not known:
+    // asking for sRGB costs nothing when it already is (sRGB is sharp's default output space).
+    needsColour: !pixels || pixels.space !== 'srgb' || (pixels.channels !== 3 && pixels.channels !== 4) || pixels.depth !== 'uchar',
+    hasAlpha: pixels?.hasAlpha === true,
   };
-}
-
-/** Bytes a JPEG's markers up to its frame header usually fit in (EXIF is at most one 64 KB segment). */
-const HEAD_BYTES = 64 * 1024;
-
-/** The first bytes of a file; null when it cannot be read (sharp then reports why). */
-async function readHead(path: string): Promise<Uint8Array | null> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } catch {
-    return null;
-  } finally {
-    // Not awaited: nothing depends on it, and it is one thread-pool round trip less.
-    void fh.close().catch(() => undefined);
-  }
-}
-
-/**
- * The common case read straight from a baseline/progressive 8-bit, 3-component JPEG's markers
- * (SOFn size, EXIF orientation), the same fields sharp's metadata() reports for it. Anything
- * else (other formats, other component counts or precisions, odd or truncated headers) gives
- * null and goes through sharp.
- */
-export function probeJpegHeader(b: Uint8Array): ImageProbe | null {
-  const n = b.length;
-  if (n < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
-  let orientation = 1;
-  let exifSeen = false;
-  let p = 2;
-  while (p + 4 <= n) {
-    if (b[p] !== 0xff) return null;
-    const m = b[p + 1];
-    if (m === 0xff) {
-      p++; // fill byte
-      continue;
-    }
-    if (m === 0xd8 || m === 0xd9 || m === 0xda || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) return null; // no frame header before the scan
-    const len = (b[p + 2] << 8) | b[p + 3];
-    if (len < 2 || p + 2 + len > n) return null;
-    const seg = p + 4;
-    if (m === 0xe1 && len >= 8 && b[seg] === 0x45 && b[seg + 1] === 0x78 && b[seg + 2] === 0x69 && b[seg + 3] === 0x66 && b[seg + 4] === 0 && b[seg + 5] === 0) {
-      if (exifSeen) return null; // which one libvips would use is its business
-      exifSeen = true;
-      const o = exifOrientation(b, seg + 6, p + 2 + len);
-      if (o === null) return null;
-      orientation = o;
-    } else if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
-      if (len < 8) return null;
-      const precision = b[seg];
-      const height = (b[seg + 1] << 8) | b[seg + 2];
-      const width = (b[seg + 3] << 8) | b[seg + 4];
-      const components = b[seg + 5];
-      if (precision !== 8 || components !== 3 || !width || !height) return null;
-      const swap = orientation >= 5;
-      return { width: swap ? height : width, height: swap ? width : height, needsOrient: orientation > 1, needsColour: false, hasAlpha: false };
-    }
-    p += 2 + len;
-  }
-  return null;
-}
-
-/** Orientation (1–8) from an EXIF TIFF block, 1 when absent; null when unusual (let sharp decide). */
-function exifOrientation(b: Uint8Array, t: number, end: number): number | null {
-  if (t + 8 > end) return null;
-  const le = b[t] === 0x49 && b[t + 1] === 0x49;
-  if (!le && !(b[t] === 0x4d && b[t + 1] === 0x4d)) return null;
-  const u16 = (q: number) => (le ? b[q] | (b[q + 1] << 8) : (b[q] << 8) | b[q + 1]);
-  const u32 = (q: number) => (le ? (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16)) + b[q + 3] * 0x1000000 : ((b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) + b[q] * 0x1000000);
-  if (u16(t + 2) !== 42) return null;
-  const ifd = t + u32(t + 4);
-  if (ifd + 2 > end) return null;
-  const count = u16(ifd);
-  if (ifd + 2 + count * 12 > end) return null;
-  for (let k = 0; k < count; k++) {
-    const e = ifd + 2 + k * 12;
-    if (u16(e) !== 0x0112) continue;
-    if (u16(e + 2) !== 3 || u32(e + 4) !== 1) return null;
-    const v = u16(e + 8);
-    return v >= 1 && v <= 8 ? v : null;
-  }
-  return null; // libexif would look in the other IFDs too: leave it to sharp
 }
 
 function checkPixels(src: ImageSource, width: number, height: number): void {
@@ -351,7 +247,7 @@ function normalizeWords(rgb: Uint8Array, width: number, height: number, W: numbe
 }
 
 export async function prepareImage(src: ImageSource, plan: (w: number, h: number) => ResizePlan): Promise<PreparedImage> {
-  const probe = await probeImage(src);
+  const probe = await probeForPrelabel(src);
   const { width: origWidth, height: origHeight } = probe;
   const p = plan(origWidth, origHeight);
   checkPixels(src, p.padWidth, p.padHeight);

@@ -7,7 +7,7 @@ import type { PackFile, PackManifest } from '../../shared/contract';
 import { LwError, isLwError } from '../../shared/errors';
 import { hashInto, rememberSha256, sha256Cached } from './hash';
 import { validateManifest, writeManifest } from './manifest';
-import { modelsDirs } from './paths';
+import { modelsDirs } from '../../platform/paths';
 import { type InstalledPack, inspectPack, quickCheck, scanPacks } from './registry';
 
 export interface DownloadProgress {

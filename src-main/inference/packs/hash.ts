@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './manifest';
-import { modelsDirs } from './paths';
+import { modelsDirs } from '../../platform/paths';
 
 /** Feeds a file (or its first `limit` bytes) into `hash`, reporting bytes read. */
 export async function hashInto(

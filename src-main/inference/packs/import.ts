@@ -7,7 +7,7 @@ import type { PackManifest } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { forgetSha256, rememberSha256 } from './hash';
 import { MANIFEST_NAME, loadManifest, validateManifest, writeManifest } from './manifest';
-import { modelsDirs } from './paths';
+import { modelsDirs } from '../../platform/paths';
 import { type InstalledPack, inspectPack, scanPacks } from './registry';
 
 export interface ImportOptions {

@@ -4,9 +4,8 @@
  *
  * Packs live in the user's models folder (`LABELWRIGHT_MODELS`, else `<userData>/models`),
  * which is the only place this module writes, and in the app's bundled `models/` and
- * `models/fixtures/`, which it only reads.
+ * `models/fixtures/`, which it only reads (platform/paths.ts says where those are).
  */
-export { modelsDirs, userDataDir } from './paths';
 export { loadManifest, requiredRoles, validateManifest, MANIFEST_NAME } from './manifest';
 export {
   type InstalledPack,
@@ -23,5 +22,4 @@ export {
 export { type VerifyResult, type VerifyProgress, verifyPack } from './verify';
 export { type DownloadOptions, type DownloadProgress, downloadPack } from './download';
 export { type ImportOptions, importPack, removePack } from './import';
-export { type EpProbe, probeExecutionProvider, onnxruntimeNativeDirs } from './ep-probe';
 export { sha256File } from './hash';

@@ -8,14 +8,12 @@ import {
   inspectPack,
   listPacks,
   loadManifest,
-  modelsDirs,
   packSha256,
-  probeExecutionProvider,
   removePack,
   requiredRoles,
   verifyPack,
 } from './index';
-import { repoRoot } from './paths';
+import { repoRoot } from '../../platform/paths';
 import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
 import { caught } from '../../testing/errors';
 
@@ -57,22 +55,6 @@ const glipFiles = () => ({
   text: { path: 't.onnx' },
   head: { path: 'h.onnx' },
   tokenizer: { path: 'tokenizer.json' },
-});
-
-describe('modelsDirs', () => {
-  it('uses LABELWRIGHT_MODELS and the repo models folders', () => {
-    const d = modelsDirs();
-    expect(d.user).toBe(userDir);
-    const root = repoRoot()!;
-    expect(d.bundled).toContain(path.join(root, 'models'));
-    expect(d.bundled).toContain(path.join(root, 'models', 'fixtures'));
-  });
-
-  it("defaults to Electron's userData/models", () => {
-    delete process.env.LABELWRIGHT_MODELS;
-    const d = modelsDirs();
-    expect(d.user.endsWith(path.join('Labelwright', 'models'))).toBe(true);
-  });
 });
 
 describe('requiredRoles', () => {
@@ -362,17 +344,5 @@ describe('importPack (sideload)', () => {
     expect(existsSync(pack.dir)).toBe(false);
     expect((await caught(removePack('side-glip'))).code).toBe('MODEL_PACK_MISSING');
     expect((await caught(removePack('glip-tiny-o365-goldg'))).code).toBe('INVALID_ARGUMENT');
-  });
-});
-
-describe('probeExecutionProvider', () => {
-  it('is CPU when forced, else CUDA exactly when the CUDA provider library is installed', () => {
-    expect(probeExecutionProvider({ LABELWRIGHT_EP: 'cpu' }).provider).toBe('cpu');
-    const p = probeExecutionProvider({});
-    if (process.platform === 'linux') {
-      expect(p.provider).toBe(p.cudaLibrary ? 'cuda' : 'cpu');
-      expect(p.nativeDir).toMatch(/napi-v\d+[\\/]linux[\\/]/);
-    }
-    expect(p.reason.length).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@ import type { PackManifest } from '../../shared/contract';
 import { LwError, isLwError } from '../../shared/errors';
 import { cachedSha256, sha256Cached } from './hash';
 import { MANIFEST_NAME, loadManifest } from './manifest';
-import { modelsDirs } from './paths';
+import { modelsDirs } from '../../platform/paths';
 
 export interface InstalledPack {
   manifest: PackManifest;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine';
-import { cudaPrecheck, planExecutionProviders } from './ep';
+import { cudaPrecheck, planExecutionProviders, probeExecutionProvider } from './execution-providers';
 import { SessionPool } from './session-pool';
 
 describe('execution provider plan', () => {
@@ -20,6 +20,18 @@ describe('execution provider plan', () => {
   it('says why CUDA cannot run here (or nothing when its provider library is installed)', () => {
     const why = cudaPrecheck();
     if (why !== null) expect(why).toMatch(/CUDA|cuda|x64/);
+  });
+});
+
+describe('probeExecutionProvider', () => {
+  it('is CPU when forced, else CUDA exactly when the CUDA provider library is installed', () => {
+    expect(probeExecutionProvider({ LABELWRIGHT_EP: 'cpu' }).provider).toBe('cpu');
+    const p = probeExecutionProvider({});
+    if (process.platform === 'linux') {
+      expect(p.provider).toBe(p.cudaLibrary ? 'cuda' : 'cpu');
+      expect(p.nativeDir).toMatch(/napi-v\d+[\\/]linux[\\/]/);
+    }
+    expect(p.reason.length).toBeGreaterThan(0);
   });
 });
 

@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import type { ExecutionProvider, PackKind } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { checkGraph, GRAPH_CONTRACT } from './contract';
-import { cudaPrecheck, defaultIntraOpThreads, planExecutionProviders } from './ep';
+import { cudaPrecheck, defaultIntraOpThreads, planExecutionProviders } from './execution-providers';
 
 export interface GraphFile {
   role: string;
