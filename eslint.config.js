@@ -55,8 +55,9 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...sharedForbiddenGlobals],
     },
   })),
-  {
-    files: ['src-renderer/**/*.{ts,tsx}'],
+  ...[false, true].map((tests) => ({
+    files: tests ? ['src-renderer/**/*.test.{ts,tsx}'] : ['src-renderer/**/*.{ts,tsx}'],
+    ignores: tests ? [] : ['src-renderer/**/*.test.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -65,13 +66,17 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks to the main side only through the typed client.' }],
           patterns: [
             { regex: '^node:', message: 'The renderer runs sandboxed in a browser: no Node modules.' },
+            // Renderer tests run in Node against the real services, served by the helpers in
+            // src-main/testing; production renderer code may not reach them.
             {
-              regex: 'src-main/(?!shared(/|$))',
-              message: 'The renderer may import src-main/shared (the common layer) and nothing else of src-main.',
+              regex: tests ? 'src-main/(?!(shared|testing)(/|$))' : 'src-main/(?!shared(/|$))',
+              message: tests
+                ? 'Renderer tests may import src-main/shared and the test helpers in src-main/testing, nothing else of src-main.'
+                : 'The renderer may import src-main/shared (the common layer) and nothing else of src-main.',
             },
           ],
         },
       ],
     },
-  },
+  })),
 );

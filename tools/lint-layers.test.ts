@@ -26,6 +26,16 @@ describe('import direction', () => {
     expect((await restricted('src-renderer/src/x.ts', `import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n`)).length).toBe(1);
   });
 
+  it('lets renderer tests, and only them, use the test helpers in src-main/testing', async () => {
+    const helper = `import { useServedImage } from '../../../src-main/testing/served-project';\nexport const u = useServedImage;\n`;
+    expect(await restricted('src-renderer/src/editor/x.test.ts', helper)).toEqual([]);
+    expect(await restricted('src-renderer/src/editor/x.test.tsx', helper)).toEqual([]);
+    expect((await restricted('src-renderer/src/editor/x.ts', helper)).join()).toMatch(/nothing else of src-main/);
+    // Tests still keep to shared and testing, and off electron.
+    expect((await restricted('src-renderer/src/editor/x.test.ts', `import type { ProjectDb } from '../../../src-main/db/project-db';\nexport type P = ProjectDb;\n`)).join()).toMatch(/nothing else of src-main/);
+    expect((await restricted('src-renderer/src/x.test.ts', `import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n`)).length).toBe(1);
+  });
+
   it('allows electron only in the shell, the preload and the IPC transport', async () => {
     const code = `import { app } from 'electron';\nexport const a = app;\n`;
     expect(await restricted('src-main/app/main.ts', code)).toEqual([]);

@@ -1,89 +1,43 @@
 /**
- * The editor canvas (react-konva). Two layers:
- * - static: the image, committed masks and boxes. It re-renders only when annotations,
- *   categories or mask settings change, never on pointer moves; a box being dragged is
- *   taken out of it for the drag and drawn on the interactive layer instead.
- * - interactive: the selection with its handles, hover, the box being drawn, the brush.
- *
- * The canvas only turns pointer input into intents on the EditorStore (one per gesture:
- * one drag = one commit = one undo step). It never talks to the server.
+ * The editor canvas (react-konva). It renders, hit-tests, and hands pointer input to the
+ * active tool (tools/); the tools turn it into intents on the EditorStore (one per gesture:
+ * one drag = one commit = one undo step). The canvas never changes annotations itself and
+ * never talks to the server. Two layers:
+ * - static (StaticLayer.tsx): the image, committed masks and boxes. It re-renders only when
+ *   annotations, categories or mask settings change, never on pointer moves; the
+ *   annotation a gesture is editing is left out of it for the gesture.
+ * - interactive (here): the selection with its handles, hover, and the gesture's preview
+ *   (a box being moved, resized or drawn, a mask being painted), and the tool's marker.
+ * Panning (middle drag, Space+drag) and the wheel work in every tool.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { Circle, Group, Image as KImage, Layer, Rect, Stage, Text } from 'react-konva';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Circle, Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
-import type { Annotation, Category } from '../../../src-main/shared/contract';
 import type { EditorStore } from './store';
-import { VISIBLE_STATES } from './store';
+import { VISIBLE_STATES } from './view-state';
 import { useEditor, input } from './useEditor';
+import { HANDLES, handlePoint, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
+import { StaticLayer } from './StaticLayer';
+import { useImageElement } from './useImageElement';
 import {
-  clampMove,
-  clipBox,
-  unionBox,
-  fromCorners,
-  HANDLES,
-  handlePoint,
-  moveBox,
-  resizeBox,
-  roundBox,
-  sameBox,
-  toImage,
-  zoomAt,
-  type Bbox,
-  type Handle,
-  type Point,
-} from './geometry';
-import { maskSprite, renderMask } from './masks';
-import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from './rle';
-
-type Drag =
-  | { kind: 'move'; id: number; start: Point; orig: Bbox; cur: Bbox }
-  | { kind: 'resize'; id: number; handle: Handle; start: Point; orig: Bbox; cur: Bbox }
-  | { kind: 'draw'; start: Point; cur: Bbox }
-  | { kind: 'pan'; start: Point; orig: Point }
-  | {
-      kind: 'paint';
-      id: number;
-      mask: Mask;
-      last: Point;
-      value: 0 | 1;
-      canvas: HTMLCanvasElement;
-      color: string;
-    };
-
-const FALLBACK_COLOR = '#e5c07b';
-
-export function useImageElement(url: string | null): HTMLImageElement | null {
-  const [img, setImg] = useState<HTMLImageElement | null>(null);
-  useEffect(() => {
-    if (!url) return setImg(null);
-    let live = true;
-    setImg(null); // never show the previous image under the next one's boxes
-    const el = new window.Image();
-    el.onload = () => live && setImg(el);
-    el.onerror = () => live && setImg(null);
-    el.src = url;
-    return () => {
-      live = false;
-    };
-  }, [url]);
-  return img;
-}
+  TOOLS,
+  categoryColor,
+  panGesture,
+  type Gesture,
+  type GesturePreview,
+  type PointerTarget,
+} from './tools';
 
 export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl: string | null }) {
   const s = useEditor(store);
   const wrap = useRef<HTMLDivElement>(null);
   const stageRef = useRef<Konva.Stage>(null);
-  const [drag, setDrag] = useState<Drag | null>(null);
-  const dragRef = useRef<Drag | null>(null);
+  const gesture = useRef<Gesture | null>(null);
+  const [preview, setPreview] = useState<GesturePreview | null>(null);
   const [pointer, setPointer] = useState<Point | null>(null);
   const img = useImageElement(imageUrl);
   const { image, view } = s;
-
-  const update = (d: Drag | null) => {
-    dragRef.current = d;
-    setDrag(d);
-    follow(d != null);
-  };
+  const tool = TOOLS[s.tool];
 
   useEffect(() => {
     const el = wrap.current;
@@ -110,128 +64,72 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     return () => el.removeEventListener('wheel', onWheel);
   }, [store]);
 
-  const catById = useMemo(() => new Map(store.categories.map((c) => [c.id, c])), [store.categories]);
-  const colorOf = (id: number) => catById.get(id)?.color ?? FALLBACK_COLOR;
+  const colorOf = (id: number) => categoryColor(store.categories, id);
   const visible = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
   const selected = visible.find((a) => a.id === s.selectedId);
   const hover =
     s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
-  const excludeId = drag && (drag.kind === 'move' || drag.kind === 'resize') ? drag.id : null;
-  const excludeMaskId = drag?.kind === 'paint' ? drag.id : null;
+  const excludeId = preview?.kind === 'box' ? preview.id : null;
+  const excludeMaskId = preview?.kind === 'paint' ? preview.id : null;
 
-  const imagePoint = (stage: Konva.Stage): Point | null => {
-    const p = stage.getPointerPosition();
-    return p ? toImage(store.get().view, p) : null;
+  /** Pointer position on the stage and in the image, after Konva read the event. */
+  const positions = (stage: Konva.Stage): { screen: Point; point: Point } | null => {
+    const screen = stage.getPointerPosition();
+    return screen ? { screen, point: toImage(store.get().view, screen) } : null;
+  };
+
+  const begin = (g: Gesture | null) => {
+    gesture.current = g;
+    setPreview(g?.preview ?? null);
+    follow(g != null);
   };
 
   const onMouseDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const stage = e.target.getStage();
     if (!stage || !image) return;
-    const sp = stage.getPointerPosition();
-    const p = imagePoint(stage);
-    if (!sp || !p) return;
-    const st = store.get();
+    const pos = positions(stage);
+    if (!pos) return;
     if (e.evt.button === 1 || (e.evt.button === 0 && input.spaceHeld)) {
       e.evt.preventDefault();
       if (input.spaceHeld) input.spacePanned = true;
-      return update({ kind: 'pan', start: sp, orig: st.view.pan });
+      return begin(panGesture(store, pos.screen));
     }
     if (e.evt.button !== 0) return;
     wrap.current?.focus();
-    if (st.tool === 'box') {
-      return update({ kind: 'draw', start: p, cur: [p.x, p.y, 0, 0] });
-    }
-    if (st.tool === 'brush' || st.tool === 'eraser') {
-      const a = store.selected();
-      if (!a) return store.info('Select an annotation first: the brush edits its mask');
-      const mask = a.rle
-        ? decodeRle(a.rle as { size: [number, number]; counts: string })
-        : { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
-      const value = st.tool === 'brush' ? 1 : 0;
-      const color = colorOf(a.categoryId);
-      paintSegment(mask, p, p, st.brushSize / 2, value);
-      return update({
-        kind: 'paint',
-        id: a.id,
-        mask,
-        last: p,
-        value,
-        canvas: renderMask(mask, color),
-        color,
-      });
-    }
-    const name = e.target.name();
-    if (name.startsWith('handle-') && st.selectedId != null) {
-      const a = store.selected();
-      if (a)
-        return update({
-          kind: 'resize',
-          id: a.id,
-          handle: name.slice(7) as Handle,
-          start: p,
-          orig: a.bbox as Bbox,
-          cur: a.bbox as Bbox,
-        });
-    }
-    const id = annotationIdOf(e.target);
-    if (id != null) {
-      const a = st.annotations.find((x) => x.id === id);
-      if (!a) return;
-      store.set({ selectedId: id });
-      return update({ kind: 'move', id, start: p, orig: a.bbox as Bbox, cur: a.bbox as Bbox });
-    }
-    store.set({ selectedId: null, labelPopup: false });
+    begin(TOOLS[store.get().tool].press(store, { ...pos, target: targetOf(e.target) }));
   };
 
-  /** Hover only; drags follow the window (below) so they survive leaving the canvas. */
+  /** Hover only; gestures follow the window (below) so they survive leaving the canvas. */
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const stage = e.target.getStage();
-    if (!stage || !image || dragRef.current) return;
-    const p = imagePoint(stage);
-    if (!p) return;
-    const st = store.get();
-    if (st.tool === 'brush' || st.tool === 'eraser' || st.tool === 'box') setPointer(p);
-    const id = annotationIdOf(e.target);
-    if (id !== st.hoverId) store.set({ hoverId: id });
+    if (!stage || !image || gesture.current) return;
+    const pos = positions(stage);
+    if (!pos) return;
+    if (TOOLS[store.get().tool].marker) setPointer(pos.point);
+    const t = targetOf(e.target);
+    const id = t.kind === 'annotation' ? t.id : null;
+    if (id !== store.get().hoverId) store.set({ hoverId: id });
   };
 
-  const dragMove = (stage: Konva.Stage) => {
-    const d = dragRef.current;
-    const p = imagePoint(stage);
-    if (!d || !p || !image) return;
-    const st = store.get();
-    if (st.tool === 'brush' || st.tool === 'eraser' || st.tool === 'box') setPointer(p);
-    if (d.kind === 'pan') {
-      const sp = stage.getPointerPosition()!;
-      store.set({
-        view: { zoom: st.view.zoom, pan: { x: d.orig.x + sp.x - d.start.x, y: d.orig.y + sp.y - d.start.y } },
-      });
-    } else if (d.kind === 'move') {
-      update({
-        ...d,
-        cur: clampMove(moveBox(d.orig, p.x - d.start.x, p.y - d.start.y), image.width, image.height),
-      });
-    } else if (d.kind === 'resize') {
-      update({
-        ...d,
-        cur: clipBox(
-          resizeBox(d.orig, d.handle, p.x - d.start.x, p.y - d.start.y),
-          image.width,
-          image.height,
-        ),
-      });
-    } else if (d.kind === 'draw') {
-      update({ ...d, cur: clipBox(fromCorners(d.start, p), image.width, image.height) });
-    } else if (d.kind === 'paint') {
-      paintSegment(d.mask, d.last, p, st.brushSize / 2, d.value);
-      renderMask(d.mask, d.color, d.canvas);
-      update({ ...d, last: p });
-    }
+  const gestureMove = (stage: Konva.Stage) => {
+    const g = gesture.current;
+    const pos = positions(stage);
+    if (!g || !pos || !image) return;
+    if (TOOLS[store.get().tool].marker) setPointer(pos.point);
+    setPreview(g.move(pos));
+  };
+
+  const gestureEnd = () => {
+    const g = gesture.current;
+    if (!g) return;
+    begin(null);
+    g.end();
   };
 
   // While a gesture is on, follow the pointer anywhere in the window and end it on any
   // mouseup, even outside the canvas. Attached synchronously when the gesture starts.
-  const handlers = useRef({ dragMove, onMouseUp: () => undefined as void });
+  const handlers = useRef({ gestureMove, gestureEnd });
+  handlers.current = { gestureMove, gestureEnd };
   const detach = useRef<(() => void) | null>(null);
   const follow = (on: boolean) => {
     if (!on) {
@@ -244,9 +142,9 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
       const stage = stageRef.current;
       if (!stage) return;
       stage.setPointersPositions(e);
-      handlers.current.dragMove(stage);
+      handlers.current.gestureMove(stage);
     };
-    const up = () => handlers.current.onMouseUp();
+    const up = () => handlers.current.gestureEnd();
     window.addEventListener('mousemove', move);
     window.addEventListener('mouseup', up);
     detach.current = () => {
@@ -256,62 +154,15 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   };
   useEffect(() => () => detach.current?.(), []);
 
-  const onMouseUp = () => {
-    const d = dragRef.current;
-    if (!d) return;
-    update(null);
-    if (d.kind === 'move' || d.kind === 'resize') {
-      // A click is not an edit: only a box that actually moved is committed (and rounded).
-      if (sameBox(d.cur, d.orig)) return;
-      const b =
-        d.kind === 'move'
-          ? ([
-              Math.round(d.cur[0] * 100) / 100,
-              Math.round(d.cur[1] * 100) / 100,
-              d.orig[2],
-              d.orig[3],
-            ] as Bbox)
-          : roundBox(d.cur);
-      if (b[2] >= 1 && b[3] >= 1) store.setBox(d.id, b, d.kind === 'move' ? 'Move box' : 'Resize box');
-    } else if (d.kind === 'draw') {
-      const b = roundBox(d.cur);
-      if (b[2] >= 2 && b[3] >= 2) store.createBox(b);
-    } else if (d.kind === 'paint') {
-      // The box follows the mask; a box-only annotation keeps its box grown to hold the new mask.
-      const a = store.get().annotations.find((x) => x.id === d.id);
-      const mb = maskBbox(d.mask);
-      const bbox = mb && a && !a.rle ? unionBox(a.bbox as Bbox, mb) : mb;
-      store.setMask(d.id, mb ? encodeMask(d.mask) : null, bbox, d.value ? 'Brush' : 'Erase');
-    }
-  };
-
-  handlers.current = { dragMove, onMouseUp };
-
   const onDblClick = (e: Konva.KonvaEventObject<MouseEvent>) => {
-    const id = annotationIdOf(e.target);
-    if (id != null) store.set({ selectedId: id, labelPopup: true });
+    const t = targetOf(e.target);
+    if (t.kind === 'annotation') store.set({ selectedId: t.id, labelPopup: true });
   };
 
-  const cursor =
-    drag?.kind === 'pan'
-      ? 'grabbing'
-      : s.tool === 'box'
-        ? 'crosshair'
-        : s.tool === 'brush' || s.tool === 'eraser'
-          ? 'none'
-          : s.hoverId != null
-            ? 'move'
-            : 'default';
+  const cursor = preview?.kind === 'pan' ? 'grabbing' : tool.cursor(s.hoverId != null);
   const liveBox: Bbox | null =
-    drag && (drag.kind === 'move' || drag.kind === 'resize')
-      ? drag.cur
-      : selected
-        ? (selected.bbox as Bbox)
-        : null;
-  const liveAnn =
-    drag && (drag.kind === 'move' || drag.kind === 'resize')
-      ? visible.find((a) => a.id === drag.id)
-      : selected;
+    preview?.kind === 'box' ? preview.bbox : selected ? (selected.bbox as Bbox) : null;
+  const liveAnn = preview?.kind === 'box' ? visible.find((a) => a.id === preview.id) : selected;
   const hs = 5 / view.zoom;
 
   return (
@@ -363,9 +214,9 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               listening={false}
             />
           )}
-          {drag?.kind === 'paint' && image && (
+          {preview?.kind === 'paint' && image && (
             <KImage
-              image={drag.canvas}
+              image={preview.canvas}
               x={0}
               y={0}
               width={image.width}
@@ -411,12 +262,12 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
                 })}
             </Group>
           )}
-          {drag?.kind === 'draw' && (
+          {preview?.kind === 'draw' && (
             <Rect
-              x={drag.cur[0]}
-              y={drag.cur[1]}
-              width={drag.cur[2]}
-              height={drag.cur[3]}
+              x={preview.bbox[0]}
+              y={preview.bbox[1]}
+              width={preview.bbox[2]}
+              height={preview.bbox[3]}
               stroke={colorOf(s.drawCategoryId ?? 0)}
               strokeWidth={2}
               strokeScaleEnabled={false}
@@ -424,7 +275,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               listening={false}
             />
           )}
-          {pointer && (s.tool === 'brush' || s.tool === 'eraser') && (
+          {pointer && tool.marker === 'brush' && (
             <Circle
               x={pointer.x}
               y={pointer.y}
@@ -435,7 +286,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               listening={false}
             />
           )}
-          {pointer && s.tool === 'box' && !drag && image && (
+          {pointer && tool.marker === 'crosshair' && !preview && image && (
             <Group listening={false} opacity={0.5}>
               <Rect x={pointer.x} y={0} width={0.5 / view.zoom} height={image.height} fill="#fff" />
               <Rect x={0} y={pointer.y} width={image.width} height={0.5 / view.zoom} fill="#fff" />
@@ -447,128 +298,13 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   );
 }
 
-function annotationIdOf(node: Konva.Node): number | null {
+/** What a Konva node under the pointer is: a handle of the selection, an annotation, or nothing. */
+function targetOf(node: Konva.Node): PointerTarget {
   const name = node.name();
-  if (name.startsWith('ann-')) return Number(name.slice(4));
+  if (name.startsWith('handle-')) return { kind: 'handle', handle: name.slice(7) as Handle };
+  if (name.startsWith('ann-')) return { kind: 'annotation', id: Number(name.slice(4)) };
   const parent = node.getParent();
-  if (parent && parent.name().startsWith('ann-')) return Number(parent.name().slice(4));
-  return null;
+  if (parent && parent.name().startsWith('ann-'))
+    return { kind: 'annotation', id: Number(parent.name().slice(4)) };
+  return { kind: 'empty' };
 }
-
-interface StaticProps {
-  image: HTMLImageElement | null;
-  width: number;
-  height: number;
-  annotations: Annotation[];
-  categories: Category[];
-  excludeId: number | null;
-  excludeMaskId: number | null;
-  showMasks: boolean;
-  maskOpacity: number;
-  /** Label sizes are kept constant on screen; they change in steps, not per wheel tick. */
-  zoomBucket: number;
-  /** Pending predictions scoring below the accept-all threshold are drawn faded. */
-  threshold: number;
-}
-
-const StaticLayer = memo(function StaticLayer(p: StaticProps) {
-  const colors = new Map(p.categories.map((c) => [c.id, c]));
-  const zoom = Math.pow(2, p.zoomBucket / 4);
-  const showLabels = p.annotations.length <= 400;
-  return (
-    // Zoomed in past 2×, show pixels as pixels: annotators place edges on them.
-    <Layer imageSmoothingEnabled={zoom < 2}>
-      <Rect x={0} y={0} width={p.width} height={p.height} fill="#2b2f36" listening={false} />
-      {p.image && <KImage image={p.image} x={0} y={0} width={p.width} height={p.height} listening={false} />}
-      {p.showMasks &&
-        p.annotations.map((a) => {
-          if (!a.rle || a.id === p.excludeMaskId) return null;
-          const m = maskSprite(a.rle, colors.get(a.categoryId)?.color ?? FALLBACK_COLOR);
-          return m ? (
-            <KImage
-              key={`m${a.id}`}
-              image={m.canvas}
-              x={m.x}
-              y={m.y}
-              width={m.canvas.width}
-              height={m.canvas.height}
-              opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)}
-              listening={false}
-            />
-          ) : null;
-        })}
-      {p.annotations.map((a) => {
-        if (a.id === p.excludeId) return null;
-        const cat = colors.get(a.categoryId);
-        return (
-          <AnnotationBox
-            key={a.id}
-            a={a}
-            color={cat?.color ?? FALLBACK_COLOR}
-            name={cat?.name ?? String(a.categoryId)}
-            zoom={zoom}
-            showLabel={showLabels}
-            faded={a.state === 'pending' && (a.score ?? 0) < p.threshold}
-          />
-        );
-      })}
-    </Layer>
-  );
-});
-
-interface BoxProps {
-  a: Annotation;
-  color: string;
-  name: string;
-  zoom: number;
-  showLabel: boolean;
-  faded: boolean;
-}
-
-/**
- * One committed box. Memoised on the annotation object: an edit replaces only the edited
- * annotation's object (changes.ts keeps the others), so a commit re-renders one box.
- */
-const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLabel, faded }: BoxProps) {
-  const pending = a.state === 'pending';
-  const fontSize = 11 / zoom;
-  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
-  return (
-    <Group name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
-      <Rect
-        name={`ann-${a.id}`}
-        x={a.bbox[0]}
-        y={a.bbox[1]}
-        width={a.bbox[2]}
-        height={a.bbox[3]}
-        stroke={color}
-        strokeWidth={pending ? 1.5 : 2}
-        strokeScaleEnabled={false}
-        dash={pending ? [6 / zoom, 4 / zoom] : undefined}
-        fill="rgba(0,0,0,0.001)"
-        perfectDrawEnabled={false}
-        shadowForStrokeEnabled={false}
-      />
-      {showLabel && (
-        <Group listening={false}>
-          <Rect
-            x={a.bbox[0]}
-            y={a.bbox[1] - fontSize * 1.5}
-            width={label.length * fontSize * 0.62 + fontSize * 0.6}
-            height={fontSize * 1.45}
-            fill={color}
-            opacity={pending ? 0.6 : 0.9}
-          />
-          <Text
-            x={a.bbox[0] + fontSize * 0.3}
-            y={a.bbox[1] - fontSize * 1.3}
-            text={label}
-            fontSize={fontSize}
-            fill="#111"
-            fontStyle={pending ? 'italic' : 'bold'}
-          />
-        </Group>
-      )}
-    </Group>
-  );
-});

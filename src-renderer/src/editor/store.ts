@@ -1,99 +1,65 @@
 /**
- * The editor core: it owns the annotations of the open image, the selection, the view and
- * the undo history, and saves every step at once (`annotations.apply`, one call per step,
- * serialised). The canvas only emits intents (see tools.ts); actions call the methods here.
+ * The editor core: the open image's annotations as the person sees them, and the intents
+ * that change them. Each intent is one step: applied locally at once, recorded in the
+ * image's undo history (history.ts) as its action's capture policy says, and queued for
+ * the server (save-queue.ts, one `annotations.apply` per step). The view state it writes
+ * lives in view-state.ts. Tools (tools/) and actions (actions/) call the methods here;
+ * nothing else changes annotations.
  */
-import type { ImageDetail, Result } from '../../../src-main/shared/api';
-import type { Annotation, Category, ReviewStatus } from '../../../src-main/shared/contract';
-import { ConnectionLostError, errorMessage, type RpcClient } from '../rpc/client';
-import { applyChanges, invertChanges, localId, recreate, toWire, type LocalChange } from './changes';
-import { fitView, type Bbox, type View } from './geometry';
-import { History } from './history';
-
-export type Tool = 'select' | 'box' | 'brush' | 'eraser';
-
-export interface EditorState {
-  imageId: number | null;
-  image: ImageDetail['image'] | null;
-  prevId: number | null;
-  nextId: number | null;
-  status: ReviewStatus | null;
-  /** Every annotation of the image, rejected and archived included (undo needs them). */
-  annotations: Annotation[];
-  selectedId: number | null;
-  hoverId: number | null;
-  tool: Tool;
-  /** Category new boxes get. */
-  drawCategoryId: number | null;
-  brushSize: number;
-  showMasks: boolean;
-  maskOpacity: number;
-  acceptThreshold: number;
-  view: View;
-  viewport: { width: number; height: number };
-  labelPopup: boolean;
-  help: boolean;
-  loading: boolean;
-  savingCount: number;
-  historyDepth: { undo: number; redo: number };
-  message: { text: string; kind: 'info' | 'error' } | null;
-}
-
-export const VISIBLE_STATES = new Set(['pending', 'accepted']);
-
-export function visibleAnnotations(s: EditorState): Annotation[] {
-  return s.annotations.filter((a) => VISIBLE_STATES.has(a.state));
-}
+import type { Annotation, Category } from '../../../src-main/shared/contract';
+import { errorMessage, type RpcClient } from '../../../src-main/shared/rpc';
+import { diffAnnotations } from './annotation-diff';
+import { applyChanges, invertChanges, localId, recreate, type LocalChange } from './changes';
+import { fitView, type Bbox } from './geometry';
+import { ImageHistories, type Capture } from './history';
+import { SaveQueue } from './save-queue';
+import { DEFAULT_VIEWPORT, VISIBLE_STATES, ViewState, type EditorState } from './view-state';
 
 let clipboard: Annotation[] = [];
 
+/** The step being collected while an action runs (see EditorStore.capture). */
+interface Step {
+  capture: Capture;
+  label: string;
+  imageId: number;
+  labels: string[];
+  forward: LocalChange[];
+  inverse: LocalChange[];
+}
+
 export class EditorStore {
-  private state: EditorState = {
-    imageId: null,
-    image: null,
-    prevId: null,
-    nextId: null,
-    status: null,
-    annotations: [],
-    selectedId: null,
-    hoverId: null,
-    tool: 'select',
-    drawCategoryId: null,
-    brushSize: 12,
-    showMasks: true,
-    maskOpacity: 0.45,
-    acceptThreshold: 0.5,
-    view: { zoom: 1, pan: { x: 0, y: 0 } },
-    viewport: { width: 800, height: 600 },
-    labelPopup: false,
-    help: false,
-    loading: false,
-    savingCount: 0,
-    historyDepth: { undo: 0, redo: 0 },
-    message: null,
-  };
-  private listeners = new Set<() => void>();
-  private histories = new Map<number, History>();
-  private idMap = new Map<number, number>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly view = new ViewState();
+  private readonly histories = new ImageHistories();
+  private readonly saves: SaveQueue;
   private loadSeq = 0;
+  private step: Step | null = null;
   categories: Category[] = [];
   /** Called after the image changes (navigation), e.g. to sync the URL. */
   onImageChange?: (id: number | null) => void;
   /** Called after the server accepted a change (counts in lists may be stale). */
   onSaved?: (imageId: number) => void;
 
-  constructor(readonly client: RpcClient) {}
+  constructor(readonly client: RpcClient) {
+    this.saves = new SaveQueue(client, this.view, {
+      saved: (imageId) => this.onSaved?.(imageId),
+      refused: (imageId, e) => {
+        // The server refused the step: drop the image's history and reload the truth.
+        this.histories.forget(imageId);
+        this.error(`Not saved: ${errorMessage(e)}`);
+        if (this.state.imageId === imageId)
+          void this.load(imageId).then(() => this.set({ historyDepth: this.histories.of(imageId).depth }));
+      },
+    });
+  }
 
-  // ---------- external store ----------
-  get = (): EditorState => this.state;
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  // ---------- external store (view-state.ts) ----------
+  get = (): EditorState => this.view.get();
+  subscribe = (l: () => void): (() => void) => this.view.subscribe(l);
   set(patch: Partial<EditorState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
+    this.view.set(patch);
+  }
+  private get state(): EditorState {
+    return this.view.get();
   }
 
   setCategories(cats: Category[]): void {
@@ -120,10 +86,10 @@ export class EditorStore {
   }
 
   info(text: string): void {
-    this.set({ message: { text, kind: 'info' } });
+    this.view.info(text);
   }
   error(text: string): void {
-    this.set({ message: { text, kind: 'error' } });
+    this.view.error(text);
   }
 
   // ---------- loading ----------
@@ -154,7 +120,7 @@ export class EditorStore {
         hoverId: null,
         loading: false,
         labelPopup: false,
-        historyDepth: this.history(imageId).depth,
+        historyDepth: this.histories.of(imageId).depth,
         view: sameImage
           ? this.state.view
           : fitView(d.image.width, d.image.height, this.state.viewport.width, this.state.viewport.height),
@@ -179,23 +145,10 @@ export class EditorStore {
     if (!d || seq !== this.loadSeq || this.state.imageId !== id || this.state.savingCount > 0) return;
     const before = this.state.annotations;
     const after = d.annotations;
-    const byId = new Map(before.map((a) => [a.id, a]));
-    const forward: LocalChange[] = [];
-    for (const a of after) {
-      const old = byId.get(a.id);
-      if (!old) forward.push(recreate(a));
-      else if (JSON.stringify(old) !== JSON.stringify(a))
-        forward.push({
-          op: 'update',
-          id: a.id,
-          patch: { categoryId: a.categoryId, bbox: a.bbox, rle: a.rle, state: a.state, source: a.source },
-        });
-      byId.delete(a.id);
-    }
-    for (const gone of byId.keys()) forward.push({ op: 'delete', id: gone });
+    const forward = diffAnnotations(before, after);
     this.set({ annotations: after, status: d.image.status, prevId: d.prevId, nextId: d.nextId });
     if (!forward.length) return;
-    const h = this.history(id);
+    const h = this.histories.of(id);
     h.record({ label, forward, inverse: invertChanges(before, id, forward) });
     this.set({ historyDepth: h.depth });
     this.info(`${label}: ${forward.length} change(s) — Ctrl+Z undoes them`);
@@ -214,48 +167,78 @@ export class EditorStore {
   }
 
   setViewport(width: number, height: number): void {
-    const first = this.state.viewport.width === 800 && this.state.viewport.height === 600;
+    const first =
+      this.state.viewport.width === DEFAULT_VIEWPORT.width &&
+      this.state.viewport.height === DEFAULT_VIEWPORT.height;
     this.set({ viewport: { width, height } });
     if (first) this.fit();
   }
 
-  private history(imageId: number): History {
-    let h = this.histories.get(imageId);
-    if (!h) this.histories.set(imageId, (h = new History()));
-    return h;
+  // ---------- steps: each one is saved as one call and is at most one undo step ----------
+  /**
+   * Runs `fn` (an action) as one step under its capture policy: every change it commits is
+   * saved in one call and, under 'record', undone as one entry; under 'none' nothing it
+   * commits enters the history. Steps do not nest: an inner one joins the outer.
+   */
+  capture(capture: Capture, label: string, fn: () => void): void {
+    const imageId = this.state.imageId;
+    if (this.step || imageId == null) return fn();
+    const step: Step = { capture, label, imageId, labels: [], forward: [], inverse: [] };
+    this.step = step;
+    try {
+      fn();
+    } finally {
+      this.step = null;
+      this.finish(step);
+    }
   }
 
-  // ---------- edits: each call is one undo step ----------
-  /** Records one user step and saves it. */
+  /** Applies one change set locally; outside an action it is one recorded step of its own. */
   commit(label: string, changes: LocalChange[]): void {
     const { imageId, annotations } = this.state;
     if (imageId == null || changes.length === 0) return;
     const inverse = invertChanges(annotations, imageId, changes);
-    const h = this.history(imageId);
-    h.record({ label, forward: changes, inverse });
-    this.set({ annotations: applyChanges(annotations, imageId, changes), historyDepth: h.depth });
-    this.save(imageId, changes);
+    this.set({ annotations: applyChanges(annotations, imageId, changes) });
+    const step =
+      this.step?.imageId === imageId
+        ? this.step
+        : { capture: 'record' as const, label, imageId, labels: [], forward: [], inverse: [] };
+    step.labels.push(label);
+    step.forward.push(...changes);
+    step.inverse.unshift(...inverse);
+    if (step !== this.step) this.finish(step);
+  }
+
+  private finish(step: Step): void {
+    if (!step.forward.length) return;
+    if (step.capture === 'record') {
+      const h = this.histories.of(step.imageId);
+      const label = step.labels.length === 1 ? step.labels[0] : step.label;
+      h.record({ label, forward: step.forward, inverse: step.inverse });
+      if (this.state.imageId === step.imageId) this.set({ historyDepth: h.depth });
+    }
+    this.saves.save(step.imageId, step.forward);
   }
 
   undo(): void {
     const id = this.state.imageId;
     if (id == null) return;
-    const h = this.history(id);
+    const h = this.histories.of(id);
     const e = h.undo();
     if (!e) return this.info('Nothing to undo');
     this.set({ annotations: applyChanges(this.state.annotations, id, e.inverse), historyDepth: h.depth });
-    this.save(id, e.inverse);
+    this.saves.save(id, e.inverse);
     this.info(`Undo: ${e.label}`);
   }
 
   redo(): void {
     const id = this.state.imageId;
     if (id == null) return;
-    const h = this.history(id);
+    const h = this.histories.of(id);
     const e = h.redo();
     if (!e) return this.info('Nothing to redo');
     this.set({ annotations: applyChanges(this.state.annotations, id, e.forward), historyDepth: h.depth });
-    this.save(id, e.forward);
+    this.saves.save(id, e.forward);
     this.info(`Redo: ${e.label}`);
   }
 
@@ -404,7 +387,7 @@ export class EditorStore {
   async markReviewedAndNext(): Promise<void> {
     const id = this.state.imageId;
     if (id == null) return;
-    const done = this.task(async () => {
+    const done = this.saves.task(async () => {
       const r = await this.client.call('images.setStatus', { id, status: 'reviewed' });
       if (this.state.imageId === id) this.set({ status: r.status });
       this.onSaved?.(id);
@@ -415,172 +398,12 @@ export class EditorStore {
     else if (nextId !== id) await this.load(nextId);
   }
 
-  // ---------- saving ----------
-  resolveId = (id: number): number => {
-    let r = id;
-    while (r < 0 && this.idMap.has(r)) r = this.idMap.get(r)!;
-    return r;
-  };
-
-  /** Runs `fn` after every earlier save, so the server sees calls in the user's order. */
-  private task<T>(fn: () => Promise<T>): Promise<T> {
-    this.set({ savingCount: this.state.savingCount + 1 });
-    const p = this.queue.then(fn);
-    this.queue = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    return p.finally(() => this.set({ savingCount: this.state.savingCount - 1 }));
-  }
-
-  /** Bumped by a reconcile: saves queued before it are covered by it and skipped. */
-  private epochs = new Map<number, number>();
-
-  private save(imageId: number, changes: LocalChange[]): void {
-    const epoch = this.epochs.get(imageId) ?? 0;
-    void this.task(async () => {
-      if ((this.epochs.get(imageId) ?? 0) !== epoch) return; // a reconcile already sent it
-      let res: Result<'annotations.apply'>;
-      try {
-        res = await this.client.call('annotations.apply', {
-          imageId,
-          changes: toWire(changes, this.resolveId),
-        });
-      } catch (e) {
-        if (!(e instanceof ConnectionLostError)) throw e;
-        // The answer was lost with the connection: whether the server applied the step is
-        // unknown. Wait for the host, then make the server match what the person sees.
-        this.info('Connection lost: your changes will be saved when it is back');
-        await this.client.whenConnected();
-        await this.reconcile(imageId, changes);
-        return;
-      }
-      let k = 0;
-      for (const c of changes) {
-        if (c.op !== 'create') continue;
-        const real = res.created[k++];
-        if (real != null && c.id < 0) this.idMap.set(c.id, real);
-      }
-      if (this.state.imageId !== imageId) return;
-      const last = this.state.savingCount <= 1;
-      const selectedId = this.state.selectedId == null ? null : this.resolveId(this.state.selectedId);
-      if (last) {
-        // Nothing else in flight: the server's list is the truth (model-edited, areas, ids).
-        this.set({
-          annotations: keepIdentity(this.state.annotations, res.annotations),
-          status: res.status,
-          selectedId,
-        });
-      } else {
-        this.set({
-          annotations: this.state.annotations.map((a) => (a.id < 0 ? { ...a, id: this.resolveId(a.id) } : a)),
-          status: res.status,
-          selectedId,
-        });
-      }
-      this.onSaved?.(imageId);
-    }).catch((e) => {
-      // The server refused the step: drop it from history and reload the truth.
-      this.histories.delete(imageId);
-      this.error(`Not saved: ${errorMessage(e)}`);
-      if (this.state.imageId === imageId)
-        void this.load(imageId).then(() => this.set({ historyDepth: this.history(imageId).depth }));
-    });
-  }
-
-  /**
-   * After a lost answer: one apply that turns the server's annotations of the image into
-   * the local ones (the person's intent, later queued steps included; those are skipped).
-   * Away from the image, the local list is gone: the lost step is re-sent as it was.
-   */
-  private async reconcile(imageId: number, lost: LocalChange[]): Promise<void> {
-    this.epochs.set(imageId, (this.epochs.get(imageId) ?? 0) + 1);
-    if (this.state.imageId !== imageId) {
-      const r = await this.client.call('annotations.apply', {
-        imageId,
-        changes: toWire(lost, this.resolveId),
-      });
-      let k = 0;
-      for (const c of lost) {
-        if (c.op !== 'create') continue;
-        const real = r.created[k++];
-        if (real != null && c.id < 0) this.idMap.set(c.id, real);
-      }
-      return;
-    }
-    const server = (await this.client.call('images.get', { id: imageId })).annotations;
-    const local = this.state.annotations.map((a) => ({ ...a, id: this.resolveId(a.id) }));
-    const onServer = new Map(server.map((a) => [a.id, a]));
-    const diff: LocalChange[] = [];
-    for (const a of local) {
-      const s = a.id > 0 ? onServer.get(a.id) : undefined;
-      if (!s) diff.push(recreate(a));
-      else if (!sameAnnotation(s, a))
-        diff.push({
-          op: 'update',
-          id: a.id,
-          patch: { categoryId: a.categoryId, bbox: a.bbox, rle: a.rle, state: a.state, source: a.source },
-        });
-      onServer.delete(a.id);
-    }
-    for (const id of onServer.keys()) diff.push({ op: 'delete', id });
-    if (!diff.length) return;
-    const res = await this.client.call('annotations.apply', {
-      imageId,
-      changes: toWire(diff, this.resolveId),
-    });
-    let k = 0;
-    for (const c of diff) {
-      if (c.op !== 'create') continue;
-      const real = res.created[k++];
-      if (real != null && c.id < 0) this.idMap.set(c.id, real);
-    }
-    if (this.state.imageId === imageId) {
-      const selectedId = this.state.selectedId == null ? null : this.resolveId(this.state.selectedId);
-      this.set({
-        annotations: keepIdentity(this.state.annotations, res.annotations),
-        status: res.status,
-        selectedId,
-      });
-    }
-    this.info('Reconnected: all changes saved');
-  }
+  // ---------- saving (save-queue.ts) ----------
+  /** The server's id for a local one. */
+  resolveId = (id: number): number => this.saves.resolveId(id);
 
   /** Resolves when every save has reached the server. */
-  async idle(): Promise<void> {
-    for (;;) {
-      const q = this.queue;
-      await q;
-      await this.client.idle();
-      if (q === this.queue && this.state.savingCount === 0) return;
-    }
+  idle(): Promise<void> {
+    return this.saves.idle();
   }
-}
-
-/**
- * The server's list, reusing the local objects that are equal to it: unchanged annotations
- * keep their identity, so memoised boxes do not re-render after every save.
- */
-export function keepIdentity(local: readonly Annotation[], fresh: Annotation[]): Annotation[] {
-  const byId = new Map(local.map((a) => [a.id, a]));
-  return fresh.map((a) => {
-    const old = byId.get(a.id);
-    return old && sameAnnotation(old, a) ? old : a;
-  });
-}
-
-function sameAnnotation(a: Annotation, b: Annotation): boolean {
-  return (
-    a.categoryId === b.categoryId &&
-    a.state === b.state &&
-    a.source === b.source &&
-    a.score === b.score &&
-    a.predictionId === b.predictionId &&
-    a.area === b.area &&
-    a.bbox[0] === b.bbox[0] &&
-    a.bbox[1] === b.bbox[1] &&
-    a.bbox[2] === b.bbox[2] &&
-    a.bbox[3] === b.bbox[3] &&
-    (a.rle === b.rle || (a.rle != null && b.rle != null && a.rle.counts === b.rle.counts))
-  );
 }

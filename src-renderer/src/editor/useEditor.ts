@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import type { EditorState, EditorStore } from './store';
+import type { EditorStore } from './store';
+import type { EditorState } from './view-state';
 
 export function useEditor(store: EditorStore): EditorState {
   return useSyncExternalStore(store.subscribe, store.get);

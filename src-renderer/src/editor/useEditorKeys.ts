@@ -3,7 +3,7 @@
  * special: held, it turns a drag into a pan; tapped (no pan), it marks the image reviewed.
  */
 import { useEffect } from 'react';
-import { actionForKey, actions, type ActionContext } from './actions';
+import { actionById, actionForKey, actions, performAction, type ActionContext } from './actions';
 import { input } from './useEditor';
 
 function typing(t: EventTarget | null): boolean {
@@ -38,7 +38,7 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
         !a.id.startsWith('view.zoom')
       )
         return;
-      a.perform(ctx, e);
+      performAction(a, ctx, e);
     };
     const up = (e: KeyboardEvent) => {
       if (e.key !== ' ') return;
@@ -47,7 +47,7 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
       input.spacePanned = false;
       if (!tapped || typing(e.target) || ctx.store.get().labelPopup) return;
       e.preventDefault();
-      actions.find((x) => x.id === 'nav.reviewed')!.perform(ctx, e);
+      performAction(actionById('nav.reviewed'), ctx, e);
     };
     const blur = () => {
       input.spaceHeld = false;

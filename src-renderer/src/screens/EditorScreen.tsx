@@ -4,9 +4,9 @@ import { imageUrl, useApp } from '../app-context';
 import { EditorCanvas } from '../editor/Canvas';
 import { useEditor } from '../editor/useEditor';
 import { useEditorKeys } from '../editor/useEditorKeys';
-import { actions, keysOf, type ActionContext } from '../editor/actions';
+import { actionById, actions, keysOf, performAction, type ActionContext } from '../editor/actions';
 import { prettyChord } from '../editor/actions/keys';
-import { VISIBLE_STATES, type Tool } from '../editor/store';
+import { VISIBLE_STATES, type Tool } from '../editor/view-state';
 import { STATUS_LABEL } from './BrowserScreen';
 
 const TOOLS: { id: Tool; label: string; key: string }[] = [
@@ -25,6 +25,8 @@ export function EditorScreen() {
     [store, scheme, go],
   );
   useEditorKeys(ctx, true);
+  /** Toolbar buttons run the same actions as their keys. */
+  const run = (id: string) => performAction(actionById(id), ctx);
 
   if (s.imageId == null) {
     return <div className="empty">{s.loading ? 'Loading…' : 'Open an image from the Images tab.'}</div>;
@@ -43,7 +45,7 @@ export function EditorScreen() {
             <button
               key={t.id}
               className={s.tool === t.id ? 'on' : ''}
-              onClick={() => store.set({ tool: t.id })}
+              onClick={() => run(`tool.${t.id}`)}
               data-testid={`tool-${t.id}`}
               title={`${t.label} (${t.key})`}
             >
@@ -110,7 +112,7 @@ export function EditorScreen() {
           <span className="mono">{s.acceptThreshold.toFixed(2)}</span>
         </label>
         <button
-          onClick={() => store.acceptAbove()}
+          onClick={() => run('pred.acceptAbove')}
           disabled={!aboveThreshold}
           data-testid="accept-above"
           title="Shift+Enter"
@@ -118,7 +120,7 @@ export function EditorScreen() {
           Accept {aboveThreshold}
         </button>
         <button
-          onClick={() => store.rejectPending()}
+          onClick={() => run('pred.rejectRest')}
           disabled={!pending.length}
           data-testid="reject-rest"
           title="Shift+Backspace"
@@ -127,7 +129,7 @@ export function EditorScreen() {
         </button>
         <div className="spacer" />
         <button
-          onClick={() => store.undo()}
+          onClick={() => run('history.undo')}
           disabled={!s.historyDepth.undo}
           title="Undo (Ctrl+Z)"
           data-testid="undo"
@@ -135,28 +137,28 @@ export function EditorScreen() {
           ↶
         </button>
         <button
-          onClick={() => store.redo()}
+          onClick={() => run('history.redo')}
           disabled={!s.historyDepth.redo}
           title="Redo (Ctrl+Shift+Z / Ctrl+Y)"
           data-testid="redo"
         >
           ↷
         </button>
-        <button onClick={() => void store.prev()} disabled={s.prevId == null} title={`Previous (${prevKey})`}>
+        <button onClick={() => run('nav.prev')} disabled={s.prevId == null} title={`Previous (${prevKey})`}>
           ‹ <kbd>{prevKey}</kbd>
         </button>
-        <button onClick={() => void store.next()} disabled={s.nextId == null} title={`Next (${nextKey})`}>
+        <button onClick={() => run('nav.next')} disabled={s.nextId == null} title={`Next (${nextKey})`}>
           <kbd>{nextKey}</kbd> ›
         </button>
         <button
           className="primary"
-          onClick={() => void store.markReviewedAndNext()}
+          onClick={() => run('nav.reviewed')}
           data-testid="mark-reviewed"
           title="Mark reviewed and go to the next unreviewed image (Space)"
         >
           Reviewed <kbd>Space</kbd>
         </button>
-        <button onClick={() => store.set({ help: !s.help })} title="Keyboard help (?)">
+        <button onClick={() => run('view.help')} title="Keyboard help (?)">
           ?
         </button>
       </div>

@@ -1,6 +1,7 @@
 /**
  * The editor's actions, as data. The key handler (useEditorKeys), the help overlay and
- * the toolbar all read this list; nothing else binds keys in the editor.
+ * the toolbar all read this list and run actions through performAction; nothing else
+ * binds keys in the editor.
  */
 import type { Action, ActionContext, KeyScheme } from './types';
 import { chordOf, type KeyLike } from './keys';
@@ -285,6 +286,17 @@ function zoomCenter(store: ActionContext['store'], f: number) {
   store.set({
     view: { zoom: view.zoom * k, pan: { x: cx - (cx - view.pan.x) * k, y: cy - (cy - view.pan.y) * k } },
   });
+}
+
+/** Runs an action as one step under its capture policy (see Action.capture). */
+export function performAction(a: Action, ctx: ActionContext, e?: KeyboardEvent): void {
+  ctx.store.capture(a.capture, a.label, () => a.perform(ctx, e));
+}
+
+export function actionById(id: string): Action {
+  const a = actions.find((x) => x.id === id);
+  if (!a) throw new Error(`No editor action ${id}`);
+  return a;
 }
 
 export function keysOf(a: Action, scheme: KeyScheme): string[] {

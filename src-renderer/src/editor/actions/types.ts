@@ -1,3 +1,4 @@
+import type { Capture } from '../history';
 import type { EditorStore } from '../store';
 
 export type KeyScheme = 'default' | 'cvat';
@@ -12,7 +13,9 @@ export interface ActionContext {
 /**
  * An editor action is data: an id, a label for the help overlay and menus, its key
  * bindings, what it does, and whether it records an undo step (excalidraw's capture
- * policy: `record` actions go through EditorStore.commit, `none` never touch history).
+ * policy). performAction runs `perform` inside EditorStore.capture: under `record` the
+ * changes it commits become one undo step, saved in one call; under `none` they are saved
+ * but never enter the history.
  */
 export interface Action {
   id: string;
@@ -22,6 +25,6 @@ export interface Action {
   /** Bindings that replace `keys` under the CVAT key scheme. */
   cvatKeys?: string[];
   group: 'Tools' | 'Boxes' | 'Predictions' | 'Masks' | 'History' | 'View' | 'Navigation';
-  capture: 'record' | 'none';
+  capture: Capture;
   perform(ctx: ActionContext, e?: KeyboardEvent): void;
 }

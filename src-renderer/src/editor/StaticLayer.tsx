@@ -1,0 +1,129 @@
+/**
+ * The canvas's static layer: the image, committed masks and boxes. It re-renders only when
+ * annotations, categories or mask settings change, never on pointer moves; the annotation
+ * a gesture is editing is left out and drawn live on the interactive layer (Canvas.tsx).
+ */
+import { memo } from 'react';
+import { Group, Image as KImage, Layer, Rect, Text } from 'react-konva';
+import type { Annotation, Category } from '../../../src-main/shared/contract';
+import { maskSprite } from './masks';
+import { FALLBACK_COLOR } from './tools';
+
+export interface StaticProps {
+  image: HTMLImageElement | null;
+  width: number;
+  height: number;
+  annotations: Annotation[];
+  categories: Category[];
+  excludeId: number | null;
+  excludeMaskId: number | null;
+  showMasks: boolean;
+  maskOpacity: number;
+  /** Label sizes are kept constant on screen; they change in steps, not per wheel tick. */
+  zoomBucket: number;
+  /** Pending predictions scoring below the accept-all threshold are drawn faded. */
+  threshold: number;
+}
+
+export const StaticLayer = memo(function StaticLayer(p: StaticProps) {
+  const colors = new Map(p.categories.map((c) => [c.id, c]));
+  const zoom = Math.pow(2, p.zoomBucket / 4);
+  const showLabels = p.annotations.length <= 400;
+  return (
+    // Zoomed in past 2×, show pixels as pixels: annotators place edges on them.
+    <Layer imageSmoothingEnabled={zoom < 2}>
+      <Rect x={0} y={0} width={p.width} height={p.height} fill="#2b2f36" listening={false} />
+      {p.image && <KImage image={p.image} x={0} y={0} width={p.width} height={p.height} listening={false} />}
+      {p.showMasks &&
+        p.annotations.map((a) => {
+          if (!a.rle || a.id === p.excludeMaskId) return null;
+          const m = maskSprite(a.rle, colors.get(a.categoryId)?.color ?? FALLBACK_COLOR);
+          return m ? (
+            <KImage
+              key={`m${a.id}`}
+              image={m.canvas}
+              x={m.x}
+              y={m.y}
+              width={m.canvas.width}
+              height={m.canvas.height}
+              opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)}
+              listening={false}
+            />
+          ) : null;
+        })}
+      {p.annotations.map((a) => {
+        if (a.id === p.excludeId) return null;
+        const cat = colors.get(a.categoryId);
+        return (
+          <AnnotationBox
+            key={a.id}
+            a={a}
+            color={cat?.color ?? FALLBACK_COLOR}
+            name={cat?.name ?? String(a.categoryId)}
+            zoom={zoom}
+            showLabel={showLabels}
+            faded={a.state === 'pending' && (a.score ?? 0) < p.threshold}
+          />
+        );
+      })}
+    </Layer>
+  );
+});
+
+interface BoxProps {
+  a: Annotation;
+  color: string;
+  name: string;
+  zoom: number;
+  showLabel: boolean;
+  faded: boolean;
+}
+
+/**
+ * One committed box. Memoised on the annotation object: an edit replaces only the edited
+ * annotation's object (changes.ts and annotation-diff.ts keep the others), so a commit
+ * re-renders one box.
+ */
+const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLabel, faded }: BoxProps) {
+  const pending = a.state === 'pending';
+  const fontSize = 11 / zoom;
+  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
+  return (
+    <Group name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
+      <Rect
+        name={`ann-${a.id}`}
+        x={a.bbox[0]}
+        y={a.bbox[1]}
+        width={a.bbox[2]}
+        height={a.bbox[3]}
+        stroke={color}
+        strokeWidth={pending ? 1.5 : 2}
+        strokeScaleEnabled={false}
+        dash={pending ? [6 / zoom, 4 / zoom] : undefined}
+        fill="rgba(0,0,0,0.001)"
+        perfectDrawEnabled={false}
+        shadowForStrokeEnabled={false}
+      />
+      {showLabel && (
+        <Group listening={false}>
+          <Rect
+            x={a.bbox[0]}
+            y={a.bbox[1] - fontSize * 1.5}
+            width={label.length * fontSize * 0.62 + fontSize * 0.6}
+            height={fontSize * 1.45}
+            fill={color}
+            opacity={pending ? 0.6 : 0.9}
+          />
+          <Text
+            x={a.bbox[0] + fontSize * 0.3}
+            y={a.bbox[1] - fontSize * 1.3}
+            text={label}
+            fontSize={fontSize}
+            fill="#111"
+            fontStyle={pending ? 'italic' : 'bold'}
+          />
+        </Group>
+      )}
+    </Group>
+  );
+});
