@@ -20,7 +20,7 @@ import sharp from 'sharp';
 import { chromium, type Page } from 'playwright-core';
 import { median, type Bench, type BenchResult } from './types';
 import { ProjectDb } from '../src-main/db/project-db';
-import { annotationWriter } from '../src-main/services/annotations';
+import { annotationWriter } from '../src-main/db/annotations-table';
 import { launchHost, REPO } from '../e2e/support/host';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config';
 import { buildRenderer } from '../e2e/support/build-renderer';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import type { Bench, BenchResult } from './types';
 import { timeIt } from './types';
 import { ProjectDb } from '../src-main/db/project-db';
-import { annotationWriter } from '../src-main/services/annotations';
+import { annotationWriter } from '../src-main/db/annotations-table';
 import { encodeMask } from '../src-main/shared/masks';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);

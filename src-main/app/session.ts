@@ -8,19 +8,21 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { EpInfo, PackInfo, SessionInfo } from '../shared/api';
 import { LwError } from '../shared/errors';
 import { ProjectService } from '../services/project-service';
-import { RecentProjects, appUserDataDir } from '../services/recent-projects';
+import { RecentProjects } from '../services/recent-projects';
+import { appUserDataDir } from '../platform/paths';
 import { ThumbnailCache } from '../services/thumbnails';
 import type { JobService, JobServiceFactory } from '../jobs/job-service';
+import { exportCoco } from '../coco/export';
 import {
   downloadPack,
   findPack,
   importPack,
   listPacks,
-  probeExecutionProvider,
   removePack,
   verifyPack,
   type InstalledPack,
 } from '../inference/packs';
+import { probeExecutionProvider } from '../inference/runtime/execution-providers';
 import type { Handlers, RpcServer } from '../transports/rpc-server';
 
 export type PickPurpose = 'openProject' | 'createProject' | 'addFolder' | 'importModel' | 'exportCoco';
@@ -118,8 +120,7 @@ export class AppSession {
 
   /** The file behind an image id of the open project, or null: the only files the image routes serve. */
   imageFile(id: number): { path: string; hash: string } | null {
-    if (!this.project || !Number.isSafeInteger(id) || id <= 0) return null;
-    return (this.project.pdb.db.prepare(`SELECT path, hash FROM images WHERE id = ?`).get(id) as { path: string; hash: string } | undefined) ?? null;
+    return this.project?.imageFile(id) ?? null;
   }
 
   private jobs(): JobService {
@@ -127,7 +128,7 @@ export class AppSession {
     if (!this.opts.jobs)
       throw new LwError('INTERNAL', 'bulk jobs are not available in this build', 'Pre-label from the command line with `labelwright predict`.');
     if (!this.jobService) {
-      this.jobService = this.opts.jobs(project.pdb);
+      this.jobService = this.opts.jobs(project);
       this.offJobProgress = this.jobService.onProgress((p) => this.emit('jobs.progress', p));
     }
     return this.jobService;
@@ -217,7 +218,7 @@ export class AppSession {
 
       'export.preview': (opts) => p().exportPreview(opts),
       'export.coco': async ({ path, ...opts }) => {
-        const s = await p().exportCoco(path, opts);
+        const s = await exportCoco(p(), path, opts);
         return { images: s.images, annotations: s.annotations, categories: s.categories, path: s.path, bytes: s.bytes };
       },
 

@@ -1,8 +1,16 @@
-import Database from 'better-sqlite3';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { CocoExportOptions } from '../shared/contract';
 import { LwError } from '../shared/errors';
-import type { ProjectDb } from '../db/project-db';
+import { ReadSnapshot } from '../db/read-snapshot';
+import { allCategories } from '../db/categories-table';
+import { iterateImagePaths, iterateImages } from '../db/images-table';
+import {
+  countExportAnnotations,
+  countExportPredictions,
+  iterateExportAnnotations,
+  iterateExportPredictions,
+  type ExportRow,
+} from '../db/annotations-table';
 import { decodeRle, maskToCocoPolygons } from '../shared/masks';
 import { ChunkedFileWriter } from './chunked-writer';
 
@@ -20,27 +28,6 @@ export interface ExportProgress {
   total: number;
 }
 
-interface ImageRow {
-  id: number;
-  path: string;
-  width: number;
-  height: number;
-}
-
-interface AnnRow {
-  image_id: number;
-  category_id: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  rle: string | null;
-  area: number;
-  score: number | null;
-  ih: number;
-  iw: number;
-}
-
 /**
  * Streams a COCO file from a read snapshot of the project: rows are read with iterators
  * on a dedicated read-only connection and written in 1 MB chunks, so 1M annotations
@@ -51,20 +38,18 @@ interface AnnRow {
  * numbered from 1 in file order.
  */
 export async function exportCoco(
-  pdb: ProjectDb,
+  project: { readonly path: string },
   outPath: string,
   rawOptions: CocoExportOptions = {},
   onProgress?: (p: ExportProgress) => void,
 ): Promise<CocoExportSummary> {
   const opts = CocoExportOptions.parse(rawOptions);
-  const reader = new Database(pdb.path, { readonly: true, fileMustExist: true });
+  const reader = new ReadSnapshot(project.path); // one snapshot for the whole export
   const out = new ChunkedFileWriter(resolve(outPath));
   try {
-    reader.pragma('busy_timeout = 5000');
-    reader.exec('BEGIN'); // one snapshot for the whole export
     const summary =
       opts.format === 'results' ? await writeResults(reader, out, opts, onProgress) : await writeInstances(reader, out, opts, onProgress);
-    reader.exec('COMMIT');
+    reader.close();
     await out.commit();
     return { ...summary, path: resolve(outPath), format: opts.format, bytes: out.bytes };
   } catch (e) {
@@ -77,34 +62,25 @@ export async function exportCoco(
 
 type Opts = ReturnType<typeof CocoExportOptions.parse>;
 
-function imageFilter(opts: Opts): string {
-  return opts.reviewedOnly ? `WHERE status = 'reviewed'` : '';
-}
-
 async function writeInstances(
-  db: Database.Database,
+  db: ReadSnapshot,
   out: ChunkedFileWriter,
   opts: Opts,
   onProgress?: (p: ExportProgress) => void,
 ): Promise<Omit<CocoExportSummary, 'path' | 'format' | 'bytes'>> {
-  const states = opts.include === 'pending' ? `('accepted','pending')` : `('accepted')`;
-  const imgWhere = imageFilter(opts);
-  const total = (
-    db
-      .prepare(`SELECT count(*) AS n FROM annotations a JOIN images i ON i.id = a.image_id ${imgWhere ? `${imgWhere.replace('status', 'i.status')} AND` : 'WHERE'} a.state IN ${states}`)
-      .get() as { n: number }
-  ).n;
+  const filter = { reviewedOnly: opts.reviewedOnly, includePending: opts.include === 'pending' };
+  const total = countExportAnnotations(db, filter);
 
-  const root = opts.imageRoot ? resolve(opts.imageRoot) : commonFolder(db, imgWhere);
+  const root = opts.imageRoot ? resolve(opts.imageRoot) : commonFolder(db, filter);
   await out.write(
     `{"info":${JSON.stringify({ description: 'Exported by Labelwright', version: '1.0', date_created: new Date().toISOString() })},"licenses":[],"categories":`,
   );
-  const categories = db.prepare(`SELECT id, name, supercategory FROM categories ORDER BY id`).all() as { id: number; name: string; supercategory: string | null }[];
+  const categories = allCategories(db);
   await out.write(JSON.stringify(categories.map((c) => ({ id: c.id, name: c.name, supercategory: c.supercategory ?? '' }))));
 
   await out.write(`,"images":[`);
   let images = 0;
-  for (const im of db.prepare(`SELECT id, path, width, height FROM images ${imgWhere} ORDER BY id`).iterate() as IterableIterator<ImageRow>) {
+  for (const im of iterateImages(db, filter)) {
     const fileName = relativeName(root, im.path);
     const p = out.write(`${images ? ',' : ''}{"id":${im.id},"file_name":${JSON.stringify(fileName)},"width":${im.width},"height":${im.height}}`);
     if (p) await p;
@@ -113,10 +89,7 @@ async function writeInstances(
 
   await out.write(`],"annotations":[`);
   let n = 0;
-  const annSql = `SELECT a.image_id, a.category_id, a.x, a.y, a.w, a.h, a.rle, a.area, a.score, i.height AS ih, i.width AS iw
-    FROM annotations a JOIN images i ON i.id = a.image_id ${opts.reviewedOnly ? `AND i.status = 'reviewed'` : ''}
-    WHERE a.state IN ${states} ORDER BY a.image_id, a.id`;
-  for (const a of db.prepare(annSql).iterate() as IterableIterator<AnnRow>) {
+  for (const a of iterateExportAnnotations(db, filter)) {
     n++;
     const seg = segmentationJson(a, opts.segmentation);
     const p = out.write(
@@ -134,23 +107,18 @@ async function writeInstances(
 
 /** COCO results: a bare array of model predictions with scores, for evaluation tools. */
 async function writeResults(
-  db: Database.Database,
+  db: ReadSnapshot,
   out: ChunkedFileWriter,
   opts: Opts,
   onProgress?: (p: ExportProgress) => void,
 ): Promise<Omit<CocoExportSummary, 'path' | 'format' | 'bytes'>> {
-  const join = `JOIN images i ON i.id = p.image_id ${opts.reviewedOnly ? `AND i.status = 'reviewed'` : ''}`;
-  const total = (db.prepare(`SELECT count(*) AS n FROM predictions p ${join}`).get() as { n: number }).n;
+  const filter = { reviewedOnly: opts.reviewedOnly };
+  const total = countExportPredictions(db, filter);
   await out.write('[');
   let n = 0;
   const imagesSeen = new Set<number>();
   const cats = new Set<number>();
-  for (const a of db
-    .prepare(
-      `SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.rle, p.area, p.score, i.height AS ih, i.width AS iw
-       FROM predictions p ${join} ORDER BY p.image_id, p.id`,
-    )
-    .iterate() as IterableIterator<AnnRow>) {
+  for (const a of iterateExportPredictions(db, filter)) {
     n++;
     imagesSeen.add(a.image_id);
     cats.add(a.category_id);
@@ -169,16 +137,16 @@ async function writeResults(
 }
 
 /** Box-only annotations get `[]`, which COCO readers treat as "no segmentation". */
-function segmentationJson(a: AnnRow, mode: Opts['segmentation']): string {
+function segmentationJson(a: ExportRow, mode: Opts['segmentation']): string {
   if (!a.rle || mode === 'none') return '[]';
   if (mode === 'rle') return `{"size":[${a.ih},${a.iw}],"counts":${JSON.stringify(a.rle)}}`;
   return JSON.stringify(maskToCocoPolygons(decodeRle({ size: [a.ih, a.iw], counts: a.rle })));
 }
 
 /** The deepest folder holding every exported image: file names stay short and portable. */
-function commonFolder(db: Database.Database, where: string): string {
+function commonFolder(db: ReadSnapshot, filter: { reviewedOnly: boolean }): string {
   let common: string[] | null = null;
-  for (const r of db.prepare(`SELECT path FROM images ${where}`).iterate() as IterableIterator<{ path: string }>) {
+  for (const r of iterateImagePaths(db, filter)) {
     const parts = dirname(r.path).split(sep);
     if (!common) common = parts;
     else {

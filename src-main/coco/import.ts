@@ -1,20 +1,15 @@
 import { resolve, sep } from 'node:path';
 import { LwError } from '../shared/errors';
-import type { Rle } from '../shared/contract';
-import type { ProjectDb } from '../db/project-db';
+import type { Bbox, Rle } from '../shared/contract';
 import { probeImage, type ProbedImage } from '../services/image-scan';
-import { insertCategory, nameKey } from '../services/categories';
-import { annotationWriter } from '../services/annotations';
+import type { DatasetImportSummary } from '../services/dataset-import';
+import type { ProjectService } from '../services/project-service';
 import { rasterizePolygons, rleArea, stringToCounts, toCompressed } from '../shared/masks';
 import { readJsonFile } from './read-json';
 import { parseCocoDataset, type CocoDataset, type CocoIssue } from './schema';
 import { validateReferences, type SegmentationKind } from './validate';
 
-export interface CocoImportSummary {
-  images: { total: number; added: number; matched: number };
-  categories: { created: number; reused: number; remapped: { name: string; from: number; to: number }[] };
-  annotations: number;
-}
+export type CocoImportSummary = DatasetImportSummary;
 
 export interface ImportProgress {
   phase: 'validate' | 'images' | 'masks' | 'write';
@@ -28,7 +23,7 @@ export interface ImportProgress {
  * nothing and its errors name the JSON path.
  */
 export async function importCoco(
-  pdb: ProjectDb,
+  project: ProjectService,
   file: string,
   imageRoot: string,
   onProgress?: (p: ImportProgress) => void,
@@ -46,7 +41,19 @@ export async function importCoco(
   const masks = convertSegmentations(ds, segmentations, (done) => onProgress?.({ phase: 'masks', done, total: ds.annotations.length }));
 
   onProgress?.({ phase: 'write', done: 0, total: ds.annotations.length });
-  const summary = pdb.tx(() => writeDataset(pdb, ds, files, masks, file));
+  const annotated = new Set(ds.annotations.map((a) => a.image_id));
+  const summary = project.importDataset({
+    source: file,
+    categories: ds.categories.map((c) => ({ id: c.id, name: c.name, supercategory: c.supercategory?.trim() || undefined })),
+    images: ds.images.map((im, i) => ({ id: im.id, file: files[i], annotated: annotated.has(im.id) })),
+    annotations: (function* () {
+      for (let i = 0; i < ds.annotations.length; i++) {
+        const a = ds.annotations[i];
+        const m = masks[i];
+        yield { imageId: a.image_id, categoryId: a.category_id, bbox: [a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]] as Bbox, rle: m.rle?.counts ?? null, area: m.area };
+      }
+    })(),
+  });
   onProgress?.({ phase: 'write', done: ds.annotations.length, total: ds.annotations.length });
   return summary;
 }
@@ -129,69 +136,4 @@ function convertSegmentations(
   });
   if (issues.length) throw invalid('segmentations', issues);
   return out;
-}
-
-function writeDataset(pdb: ProjectDb, ds: CocoDataset, files: ProbedImage[], masks: ConvertedMask[], file: string): CocoImportSummary {
-  const db = pdb.db;
-  const now = Date.now();
-  const summary: CocoImportSummary = { images: { total: ds.images.length, added: 0, matched: 0 }, categories: { created: 0, reused: 0, remapped: [] }, annotations: 0 };
-
-  const categoryMap = new Map<number, number>();
-  const byKey = db.prepare(`SELECT id FROM categories WHERE name_key = ?`);
-  for (const c of ds.categories) {
-    const existing = byKey.get(nameKey(c.name)) as { id: number } | undefined;
-    if (existing) {
-      categoryMap.set(c.id, existing.id);
-      summary.categories.reused++;
-      if (existing.id !== c.id) summary.categories.remapped.push({ name: c.name, from: c.id, to: existing.id });
-      continue;
-    }
-    const created = insertCategory(pdb, { name: c.name, id: c.id, supercategory: c.supercategory?.trim() || undefined });
-    categoryMap.set(c.id, created.id);
-    summary.categories.created++;
-    if (created.id !== c.id) summary.categories.remapped.push({ name: c.name, from: c.id, to: created.id });
-  }
-
-  const imageMap = new Map<number, number>();
-  const byHash = db.prepare(`SELECT id FROM images WHERE hash = ?`);
-  const insertImage = db.prepare(
-    `INSERT INTO images (path, hash, width, height, bytes, format, orientation, status, human_touched_at, added_at, updated_at)
-     VALUES (@path, @hash, @width, @height, @bytes, @format, @orientation, @status, @touched, @now, @now)`,
-  );
-  const markImported = db.prepare(`UPDATE images SET status = CASE WHEN status = 'reviewed' THEN status ELSE 'in_progress' END, human_touched_at = ?, updated_at = ? WHERE id = ?`);
-  const annotatedImages = new Set(ds.annotations.map((a) => a.image_id));
-  ds.images.forEach((im, i) => {
-    const f = files[i];
-    const existing = byHash.get(f.hash) as { id: number } | undefined;
-    let id: number;
-    if (existing) {
-      id = existing.id;
-      summary.images.matched++;
-      if (annotatedImages.has(im.id)) markImported.run(now, now, id);
-    } else {
-      // Imported annotations are human work: such images are never overwritten by a bulk job.
-      const annotated = annotatedImages.has(im.id);
-      id = Number(insertImage.run({ ...f, now, status: annotated ? 'in_progress' : 'unlabeled', touched: annotated ? now : null }).lastInsertRowid);
-      summary.images.added++;
-    }
-    imageMap.set(im.id, id);
-  });
-
-  db.prepare(`INSERT INTO runs (kind, params_json, created_at) VALUES ('import', ?, ?)`).run(JSON.stringify({ file }), now);
-  const writer = annotationWriter(pdb);
-  ds.annotations.forEach((a, i) => {
-    const m = masks[i];
-    writer.insert({
-      imageId: imageMap.get(a.image_id)!,
-      categoryId: categoryMap.get(a.category_id)!,
-      bbox: [a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]],
-      rle: m.rle?.counts ?? null,
-      area: m.area,
-      source: 'human',
-      state: 'accepted',
-    });
-  });
-  writer.finish();
-  summary.annotations = ds.annotations.length;
-  return summary;
 }

@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { LwError } from '../shared/errors';
 import { migrations, LATEST_SCHEMA } from './migrations';
+import type { Db, DbHandle } from './statements';
 
-export type Db = Database.Database;
+export type { Db } from './statements';
 
 /** 'LWPJ': marks an SQLite file as a Labelwright project (PRAGMA application_id). */
 export const APPLICATION_ID = 0x4c57504a;
@@ -19,8 +20,10 @@ export interface OpenOptions {
 /**
  * An open project file. All writes go through `tx`, which runs one SQLite transaction
  * and maps SQLite's failures (read-only, busy, disk full) to errors a person can act on.
+ * The SQL itself lives in the table modules (images-table.ts, categories-table.ts,
+ * annotations-table.ts, jobs-table.ts, runs-table.ts), which take this as their handle.
  */
-export class ProjectDb {
+export class ProjectDb implements DbHandle {
   readonly readonly: boolean;
 
   private constructor(

@@ -1,7 +1,9 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
 import { rleArea, rleBbox, rleCrop } from '../shared/masks';
-import { annotationWriter } from '../services/annotations';
+import { annotationWriter, archiveWorkingAnnotations, insertPrediction } from '../db/annotations-table';
+import { humanTouchedAt, markImagePrelabeled } from '../db/images-table';
+import { setItemState } from '../db/jobs-table';
 import type { JobParams } from './job-params';
 
 export interface ImageOutcome {
@@ -39,37 +41,23 @@ export function commitImage(
 ): ImageOutcome {
   const preds = collectPredictions(params, image, results);
   return pdb.tx(() => {
-    const db = pdb.db;
     const now = Date.now();
-    const insertPrediction = db.prepare(
-      `INSERT INTO predictions (run_id, image_id, category_id, x, y, w, h, rle, area, score, phrase, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const ids = preds.map((p) =>
-      Number(insertPrediction.run(p.runId, image.imageId, p.categoryId, ...p.bbox, p.rle, p.area, p.score, p.phrase, now).lastInsertRowid),
-    );
+    const ids = preds.map((p) => insertPrediction(pdb, { ...p, imageId: image.imageId }, now));
 
-    const touched = (db.prepare(`SELECT human_touched_at FROM images WHERE id = ?`).get(image.imageId) as { human_touched_at: number | null }).human_touched_at;
+    const touched = humanTouchedAt(pdb, image.imageId);
     let outcome: ImageOutcome;
     if (touched !== null && !params.overwriteHuman) {
       outcome = { state: 'skipped', reason: 'edited by a person: predictions recorded but not applied (use --overwrite-human)', predictions: ids.length, annotations: 0 };
     } else {
-      const replace = params.overwriteHuman ? `state IN ('pending','accepted','rejected')` : `state = 'pending'`;
-      db.prepare(`UPDATE annotations SET state = 'archived', updated_at = ? WHERE image_id = ? AND ${replace}`).run(now, image.imageId);
+      archiveWorkingAnnotations(pdb, image.imageId, params.overwriteHuman, now);
       const writer = annotationWriter(pdb);
       const applied = toAnnotations(params, preds, ids, [image.height, image.width]);
       for (const a of applied) writer.insert({ imageId: image.imageId, ...a, source: 'model', state: 'pending' });
       writer.finish();
-      db.prepare(`UPDATE images SET status = 'prelabeled', human_touched_at = NULL, updated_at = ? WHERE id = ?`).run(now, image.imageId);
+      markImagePrelabeled(pdb, image.imageId, now);
       outcome = { state: 'done', predictions: ids.length, annotations: applied.length };
     }
-    db.prepare(`UPDATE job_items SET state = ?, error = ?, attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND image_id = ?`).run(
-      outcome.state,
-      outcome.reason ?? null,
-      now,
-      jobId,
-      image.imageId,
-    );
+    setItemState(pdb, jobId, image.imageId, outcome.state, { error: outcome.reason ?? null, attempt: true, now });
     return outcome;
   });
 }
@@ -78,6 +66,9 @@ function collectPredictions(params: JobParams, image: { width: number; height: n
   const out: NewPrediction[] = [];
   results.forEach((r, k) => {
     const runId = params.packs[k].runId;
+    // Adding and pre-labelling size an image with the same probe (image/probe.ts), so a
+    // mismatch means the file at this path is no longer the one that was added; its boxes
+    // and masks would not fit the recorded image.
     if (r.width !== image.width || r.height !== image.height)
       throw new Error(`model saw ${r.width}×${r.height} but the project records ${image.width}×${image.height}: the file changed since it was added`);
     for (const d of r.detections)

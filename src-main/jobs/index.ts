@@ -3,4 +3,4 @@ export { LocalJobService } from './local-job-service';
 import type { JobServiceFactory } from './job-service';
 import { LocalJobService } from './local-job-service';
 
-export const createJobService: JobServiceFactory = (pdb) => new LocalJobService(pdb);
+export const createJobService: JobServiceFactory = (project) => new LocalJobService(project);

@@ -1,5 +1,5 @@
 import type { JobInfo, JobProgress, JobStart } from '../shared/api';
-import type { ProjectDb } from '../db/project-db';
+import type { ProjectService } from '../services/project-service';
 
 /**
  * Bulk pre-labeling jobs of one open project: the surface the RPC layer and the CLI bind
@@ -21,4 +21,5 @@ export interface JobService {
   close(): Promise<void>;
 }
 
-export type JobServiceFactory = (pdb: ProjectDb) => JobService;
+/** Makes the job service of an open project (the shell injects one that runs models in a utilityProcess). */
+export type JobServiceFactory = (project: ProjectService) => JobService;

@@ -104,7 +104,7 @@ describe('bulk pre-labeling', () => {
   it('pauses, resumes and cancels through the service API', async () => {
     const { p } = await project(24);
     const svc = ProjectService.open(p);
-    const jobs = new LocalJobService(svc.pdb);
+    const jobs = new LocalJobService(svc);
     try {
       const events: JobProgress[] = [];
       let paused = false;

@@ -3,8 +3,9 @@ import { JobStart as JobStartSchema, type JobInfo, type JobProgress, type JobSta
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import { findPack, packSha256 } from '../inference/packs/index';
-import { createWorkerEngine, type WorkerEngine } from '../inference/worker/client';
-import { listCategories } from '../services/categories';
+import { createWorkerEngine, type WorkerEngine } from '../inference/worker/worker-engine';
+import { failedItems } from '../db/jobs-table';
+import type { ProjectService } from '../services/project-service';
 import type { JobService } from './job-service';
 import { createJob, findResumable, getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
 import { JobRunner } from './runner';
@@ -37,11 +38,15 @@ export interface StartOptions {
 export class LocalJobService implements JobService {
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(p: JobProgress) => void>();
+  /** The project's file: jobs are part of the service layer and write their own tables (db/jobs-table.ts). */
+  private readonly pdb: ProjectDb;
 
   constructor(
-    private readonly pdb: ProjectDb,
+    private readonly project: ProjectService,
     private readonly opts: LocalJobServiceOptions = {},
-  ) {}
+  ) {
+    this.pdb = project.pdb;
+  }
 
   async start(raw: JobStart, opts: StartOptions = {}): Promise<JobInfo> {
     const req = JobStartSchema.parse(raw);
@@ -106,11 +111,7 @@ export class LocalJobService implements JobService {
 
   /** Failed items with their reasons, in path order. */
   failures(jobId: number): { path: string; error: string }[] {
-    return this.pdb.db
-      .prepare(
-        `SELECT i.path, j.error FROM job_items j JOIN images i ON i.id = j.image_id WHERE j.job_id = ? AND j.state = 'failed' ORDER BY i.path`,
-      )
-      .all(jobId) as { path: string; error: string }[];
+    return failedItems(this.pdb, jobId);
   }
 
   /** Resolves when the job stops running (done, paused, cancelled or failed). */
@@ -139,7 +140,7 @@ export class LocalJobService implements JobService {
   }
 
   private categoriesFor(ids: number[] | undefined) {
-    const all = listCategories(this.pdb);
+    const all = this.project.listCategories();
     const chosen = ids ? ids.map((id) => all.find((c) => c.id === id) ?? missingCategory(id)) : all;
     if (!chosen.length) throw new LwError('INVALID_ARGUMENT', 'No categories to prompt the models with', 'Add categories first, e.g. `labelwright categories <project> add person,car`.');
     return chosen.map((c) => ({ id: c.id, name: c.name, prompt: c.prompt, threshold: c.threshold }));

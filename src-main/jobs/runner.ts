@@ -2,6 +2,7 @@ import type { JobProgress, JobState } from '../shared/api';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import type { AdapterCategory, PredictionResult } from '../inference/types';
+import { setItemState } from '../db/jobs-table';
 import { commitImage } from './commit-image';
 import { getJob, itemCounts, pendingItems, setJobState, type PendingItem } from './job-store';
 
@@ -57,11 +58,8 @@ export class JobRunner {
     this.emit('running', true);
 
     const items = pendingItems(this.pdb, this.jobId);
-    const markRunning = this.pdb.db.prepare(`UPDATE job_items SET state = 'running', updated_at = ? WHERE job_id = ? AND image_id = ?`);
-    const markFailed = this.pdb.db.prepare(
-      `UPDATE job_items SET state = 'failed', error = ?, attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND image_id = ?`,
-    );
-    const markSkipped = this.pdb.db.prepare(`UPDATE job_items SET state = 'skipped', error = ?, updated_at = ? WHERE job_id = ? AND image_id = ?`);
+    const mark = (imageId: number, state: 'running' | 'failed' | 'skipped', error?: string) =>
+      this.pdb.tx(() => setItemState(this.pdb, this.jobId, imageId, state, { error, attempt: state === 'failed', now: Date.now() }));
 
     // Images a person edited are skipped before decoding: no model time spent on them.
     const skip = (it: PendingItem) => it.humanTouched && !params.overwriteHuman;
@@ -71,7 +69,7 @@ export class JobRunner {
       while (queue.length < Math.max(1, this.prefetch) && next < items.length) {
         const item = items[next++];
         if (skip(item)) {
-          this.pdb.tx(() => markSkipped.run('edited by a person (use --overwrite-human to replace)', Date.now(), this.jobId, item.imageId));
+          mark(item.imageId, 'skipped', 'edited by a person (use --overwrite-human to replace)');
           this.processed++;
           continue;
         }
@@ -86,9 +84,9 @@ export class JobRunner {
       if (this.prefetch > 0) fill();
       this.current = item.path;
       const p = await prepared;
-      this.pdb.tx(() => markRunning.run(Date.now(), this.jobId, item.imageId));
+      mark(item.imageId, 'running');
       if (!p.ok) {
-        this.pdb.tx(() => markFailed.run(p.error, Date.now(), this.jobId, item.imageId));
+        mark(item.imageId, 'failed', p.error);
       } else {
         try {
           const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
@@ -96,13 +94,14 @@ export class JobRunner {
         } catch (e) {
           if (e instanceof LwError && (e.code === 'DISK_FULL' || e.code === 'PROJECT_READ_ONLY' || e.code === 'PROJECT_BUSY')) {
             // The project cannot take writes: stop the job rather than fail every image.
-            this.pdb.db.prepare(`UPDATE job_items SET state = 'pending' WHERE job_id = ? AND image_id = ?`).run(this.jobId, item.imageId);
+            // Back to pending: the job stops here and a resume starts again from this image.
+            setItemState(this.pdb, this.jobId, item.imageId, 'pending');
             await this.drain(queue);
             setJobState(this.pdb, this.jobId, 'failed', e.message);
             this.emit('failed', true, e.message);
             return 'failed';
           }
-          this.pdb.tx(() => markFailed.run(errorText(e), Date.now(), this.jobId, item.imageId));
+          mark(item.imageId, 'failed', errorText(e));
         }
       }
       this.processed++;

@@ -1,27 +1,25 @@
 import type { JobStart } from '../shared/api';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
+import { imageExists, imagePaths } from '../db/images-table';
 
 type Target = Exclude<JobStart['target'], undefined>;
 
 /** The images a job covers, fixed when it is created, in path order. */
 export function selectImages(pdb: ProjectDb, target: Target, glob?: string): number[] {
-  const db = pdb.db;
   if (glob) {
     const re = globToRegExp(glob);
-    const rows = db.prepare(`SELECT id, path FROM images ORDER BY path`).all() as { id: number; path: string }[];
-    const ids = rows.filter((r) => re.test(r.path.split('\\').join('/'))).map((r) => r.id);
+    const ids = imagePaths(pdb).filter((r) => re.test(r.path.split('\\').join('/'))).map((r) => r.id);
     if (!ids.length) throw new LwError('INVALID_ARGUMENT', `No image in the project matches "${glob}"`);
     return ids;
   }
   switch (target.kind) {
     case 'all':
-      return (db.prepare(`SELECT id FROM images ORDER BY path`).all() as { id: number }[]).map((r) => r.id);
+      return imagePaths(pdb).map((r) => r.id);
     case 'unlabeled':
-      return (db.prepare(`SELECT id FROM images WHERE status = 'unlabeled' ORDER BY path`).all() as { id: number }[]).map((r) => r.id);
+      return imagePaths(pdb, { unlabeledOnly: true }).map((r) => r.id);
     case 'images': {
-      const exists = db.prepare(`SELECT 1 FROM images WHERE id = ?`);
-      for (const id of target.imageIds) if (!exists.get(id)) throw new LwError('NOT_FOUND', `No image with id ${id}`);
+      for (const id of target.imageIds) if (!imageExists(pdb, id)) throw new LwError('NOT_FOUND', `No image with id ${id}`);
       return [...new Set(target.imageIds)];
     }
   }

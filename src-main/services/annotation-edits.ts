@@ -1,10 +1,19 @@
 import { AnnotationChange as AnnotationChangeSchema, type AnnotationChange, type ApplyChangesResult } from '../shared/api';
-import type { AnnotationSource, Bbox, ReviewStatus, Rle } from '../shared/contract';
+import type { AnnotationSource, Bbox, Rle } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import { rleArea, stringToCounts } from '../shared/masks';
-import { ANNOTATION_COLUMNS, imageAnnotations, imageRecord, type AnnotationRow } from './image-queries';
-import { annotationWriter } from './annotations';
+import {
+  annotationById,
+  annotationWriter,
+  deleteAnnotation,
+  predictionImageId,
+  updateAnnotationRow,
+  type AnnotationRow,
+} from '../db/annotations-table';
+import { categoryExists } from '../db/categories-table';
+import { imageStatus, markImageEdited } from '../db/images-table';
+import { imageAnnotations, imageRecord } from './image-queries';
 
 /**
  * `annotations.apply`: one editor undo step = one call = one transaction. A change that
@@ -37,25 +46,17 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
     }
     return r.data;
   });
-  const db = pdb.db;
   return pdb.tx(() => {
     const img = imageRecord(pdb, imageId);
-    const getRow = db.prepare(`SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE id = ?`);
-    const catExists = db.prepare(`SELECT 1 FROM categories WHERE id = ?`);
     const writer = annotationWriter(pdb);
-    const update = db.prepare(
-      `UPDATE annotations SET category_id = @category_id, x = @x, y = @y, w = @w, h = @h, rle = @rle, area = @area,
-         source = @source, state = @state, updated_at = @now WHERE id = @id`,
-    );
-    const del = db.prepare(`DELETE FROM annotations WHERE id = ?`);
     const now = Date.now();
     const created: number[] = [];
 
     const needCategory = (id: number, where: string) => {
-      if (!catExists.get(id)) throw new LwError('NOT_FOUND', `${where}: no category with id ${id}`);
+      if (!categoryExists(pdb, id)) throw new LwError('NOT_FOUND', `${where}: no category with id ${id}`);
     };
     const ownRow = (id: number, where: string): Row => {
-      const row = getRow.get(id) as Row | undefined;
+      const row = annotationById(pdb, id);
       if (!row || row.image_id !== imageId) throw new LwError('NOT_FOUND', `${where}: no annotation ${id} on image ${imageId}`);
       return row;
     };
@@ -64,11 +65,10 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
       const where = `changes.${i} (${c.op})`;
       if (c.op === 'create') {
         needCategory(c.categoryId, where);
-        if (c.id !== undefined && getRow.get(c.id))
+        if (c.id !== undefined && annotationById(pdb, c.id))
           throw new LwError('CONFLICT', `${where}: annotation id ${c.id} is taken`, 'Only undo of a delete passes an id.');
         if (c.predictionId != null) {
-          const p = db.prepare(`SELECT image_id FROM predictions WHERE id = ?`).get(c.predictionId) as { image_id: number } | undefined;
-          if (!p || p.image_id !== imageId)
+          if (predictionImageId(pdb, c.predictionId) !== imageId)
             throw new LwError('INVALID_ARGUMENT', `${where}: prediction ${c.predictionId} does not belong to image ${imageId}`);
         }
         const bbox = clipBox(c.bbox, img.width, img.height, where);
@@ -105,32 +105,20 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
           (p.rle !== undefined && rle !== row.rle);
         const source: AnnotationSource =
           p.source ?? (row.source === 'model' && geometryOrCategoryChanged ? 'model-edited' : row.source);
-        update.run({
-          id: row.id,
-          category_id: p.categoryId ?? row.category_id,
-          x: bbox[0],
-          y: bbox[1],
-          w: bbox[2],
-          h: bbox[3],
-          rle,
-          area,
-          source,
-          state: p.state ?? row.state,
+        updateAnnotationRow(
+          pdb,
+          { id: row.id, categoryId: p.categoryId ?? row.category_id, bbox, rle, area, source, state: p.state ?? row.state },
           now,
-        });
+        );
       } else {
         ownRow(c.id, where);
-        del.run(c.id);
+        deleteAnnotation(pdb, c.id);
       }
     });
 
     writer.finish();
-    db.prepare(
-      `UPDATE images SET human_touched_at = @now, updated_at = @now,
-         status = CASE WHEN status IN ('unlabeled','prelabeled') THEN 'in_progress' ELSE status END
-       WHERE id = @id`,
-    ).run({ now, id: imageId });
-    const status = (db.prepare(`SELECT status FROM images WHERE id = ?`).get(imageId) as { status: ReviewStatus }).status;
+    markImageEdited(pdb, imageId, now);
+    const status = imageStatus(pdb, imageId);
     return { annotations: imageAnnotations(pdb, img), created, status };
   });
 }

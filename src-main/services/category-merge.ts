@@ -2,6 +2,8 @@ import type { CategoryWithCount } from '../shared/api';
 import type { Category } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
+import * as categories from '../db/categories-table';
+import { liveCountsByCategory, moveAnnotationsToCategory, repointPredictions } from '../db/annotations-table';
 import { listCategories, resolveCategory } from './categories';
 
 /**
@@ -19,15 +21,14 @@ export function mergeCategories(pdb: ProjectDb, fromRef: number | string, intoRe
     const from = resolveCategory(pdb, fromRef);
     const into = resolveCategory(pdb, intoRef);
     if (from.id === into.id) throw new LwError('INVALID_ARGUMENT', `Cannot merge category "${from.name}" into itself`);
-    const db = pdb.db;
     const now = Date.now();
-    db.prepare(`INSERT INTO category_merges (from_id, from_name, into_id, merged_at) VALUES (?, ?, ?, ?)`).run(from.id, from.name, into.id, now);
-    db.prepare(`UPDATE predictions SET category_id = ?, merged_from = ifnull(merged_from, category_id) WHERE category_id = ?`).run(into.id, from.id);
+    categories.recordMerge(pdb, from, into.id, now);
+    repointPredictions(pdb, from.id, into.id);
     // Merges recorded earlier into `from` now lead to `into`.
-    db.prepare(`UPDATE category_merges SET into_id = ? WHERE into_id = ? AND from_id != ?`).run(into.id, from.id, into.id);
-    const moved = db.prepare(`UPDATE annotations SET category_id = ?, updated_at = ? WHERE category_id = ?`).run(into.id, now, from.id).changes;
-    db.prepare(`DELETE FROM categories WHERE id = ?`).run(from.id);
-    if (from.hotkey && !into.hotkey) db.prepare(`UPDATE categories SET hotkey = ? WHERE id = ?`).run(from.hotkey, into.id);
+    categories.redirectMerges(pdb, from.id, into.id);
+    const moved = moveAnnotationsToCategory(pdb, from.id, into.id, now);
+    categories.deleteCategory(pdb, from.id);
+    if (from.hotkey && !into.hotkey) categories.setCategoryHotkey(pdb, into.id, from.hotkey);
     return { moved };
   });
 }
@@ -35,12 +36,7 @@ export function mergeCategories(pdb: ProjectDb, fromRef: number | string, intoRe
 /** Categories with the counts the category panel shows (pending and accepted annotations). */
 export function listCategoriesWithCounts(pdb: ProjectDb): CategoryWithCount[] {
   const counts = new Map<number, { annotations: number; images: number }>();
-  for (const r of pdb.db
-    .prepare(
-      `SELECT category_id AS id, count(*) AS annotations, count(DISTINCT image_id) AS images
-       FROM annotations WHERE state IN ('pending','accepted') GROUP BY category_id`,
-    )
-    .all() as { id: number; annotations: number; images: number }[])
+  for (const r of liveCountsByCategory(pdb))
     counts.set(r.id, r);
   return listCategories(pdb).map((c: Category) => ({
     ...c,

@@ -1,6 +1,8 @@
 import type { CorrectionRow } from '../shared/api';
 import type { Bbox } from '../shared/contract';
 import type { ProjectDb } from '../db/project-db';
+import { allCategories } from '../db/categories-table';
+import { iterateCorrectionRows } from '../db/annotations-table';
 
 /**
  * How much people corrected the models, per category. Every annotation that came from
@@ -18,22 +20,8 @@ import type { ProjectDb } from '../db/project-db';
  * - predictions: the sum of the four above;
  * - humanAdded: source `human`, state `accepted` or `pending`.
  */
-interface Row {
-  category_id: number;
-  source: 'human' | 'model' | 'model-edited';
-  state: 'pending' | 'accepted' | 'rejected';
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  px: number | null;
-  py: number | null;
-  pw: number | null;
-  ph: number | null;
-}
-
 export function correctionReport(pdb: ProjectDb): CorrectionRow[] {
-  const cats = pdb.db.prepare(`SELECT id, name FROM categories ORDER BY id`).all() as { id: number; name: string }[];
+  const cats = allCategories(pdb);
   const rows = new Map<number, CorrectionRow & { iouSum: number; iouN: number }>();
   for (const c of cats)
     rows.set(c.id, {
@@ -49,15 +37,7 @@ export function correctionReport(pdb: ProjectDb): CorrectionRow[] {
       iouSum: 0,
       iouN: 0,
     });
-  const it = pdb.db
-    .prepare(
-      `SELECT CASE WHEN a.source = 'human' THEN a.category_id ELSE ifnull(p.category_id, a.category_id) END AS category_id,
-              a.source, a.state, a.x, a.y, a.w, a.h, p.x AS px, p.y AS py, p.w AS pw, p.h AS ph
-       FROM annotations a LEFT JOIN predictions p ON p.id = a.prediction_id
-       WHERE a.state != 'archived'`,
-    )
-    .iterate() as IterableIterator<Row>;
-  for (const r of it) {
+  for (const r of iterateCorrectionRows(pdb)) {
     const row = rows.get(r.category_id);
     if (!row) continue;
     if (r.source === 'human') {

@@ -1,5 +1,8 @@
 import type { ExportRequest } from '../shared/api';
 import type { ProjectDb } from '../db/project-db';
+import { countExportAnnotations, exportPredictionCounts } from '../db/annotations-table';
+import { countCategories } from '../db/categories-table';
+import { countImages } from '../db/images-table';
 
 export type ExportPreviewOptions = Omit<ExportRequest, 'path'>;
 
@@ -9,27 +12,11 @@ export type ExportPreviewOptions = Omit<ExportRequest, 'path'>;
  * every category; results: the predictions, with the images and categories they touch).
  */
 export function exportPreview(pdb: ProjectDb, opts: ExportPreviewOptions): { images: number; annotations: number; categories: number } {
-  const db = pdb.db;
-  const reviewed = opts.reviewedOnly === true;
-  if ((opts.format ?? 'instances') === 'results') {
-    const r = db
-      .prepare(
-        `SELECT count(*) AS annotations, count(DISTINCT p.image_id) AS images, count(DISTINCT p.category_id) AS categories
-         FROM predictions p JOIN images i ON i.id = p.image_id ${reviewed ? `AND i.status = 'reviewed'` : ''}`,
-      )
-      .get() as { annotations: number; images: number; categories: number };
-    return r;
-  }
-  const states = opts.include === 'pending' ? `('accepted','pending')` : `('accepted')`;
-  const images = (db.prepare(`SELECT count(*) AS n FROM images ${reviewed ? `WHERE status = 'reviewed'` : ''}`).get() as { n: number }).n;
-  const annotations = (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM annotations a JOIN images i ON i.id = a.image_id ${reviewed ? `AND i.status = 'reviewed'` : ''}
-         WHERE a.state IN ${states}`,
-      )
-      .get() as { n: number }
-  ).n;
-  const categories = (db.prepare(`SELECT count(*) AS n FROM categories`).get() as { n: number }).n;
-  return { images, annotations, categories };
+  const reviewedOnly = opts.reviewedOnly === true;
+  if ((opts.format ?? 'instances') === 'results') return exportPredictionCounts(pdb, { reviewedOnly });
+  return {
+    images: countImages(pdb, { reviewedOnly }),
+    annotations: countExportAnnotations(pdb, { reviewedOnly, includePending: opts.include === 'pending' }),
+    categories: countCategories(pdb),
+  };
 }

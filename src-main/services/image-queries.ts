@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
 import { ImageQuery as ImageQuerySchema, type ImageDetail, type ImagePage, type ImageQuery, type ImageSummary } from '../shared/api';
-import type { Annotation, ImageRecord, ReviewStatus } from '../shared/contract';
+import type { Annotation, ImageRecord } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
+import { imageById, imagePage, neighbourIds, unreviewedNear, type ImageSummaryRow } from '../db/images-table';
+import { liveAnnotationsOf, type AnnotationRow } from '../db/annotations-table';
 
 /**
  * Read side of the image browser and the editor. Filters and sorts run on the per-image
@@ -12,52 +14,17 @@ import type { ProjectDb } from '../db/project-db';
  * "Name order" is the order of the full path: images group by folder, then by file name;
  * `name` itself is the file name.
  */
-interface SummaryRow {
-  id: number;
-  path: string;
-  width: number;
-  height: number;
-  status: ReviewStatus;
-  annotation_count: number;
-  pending_count: number;
-  top_score: number | null;
-}
-
 export function queryImages(pdb: ProjectDb, raw: ImageQuery): ImagePage {
   const q = ImageQuerySchema.parse(raw);
-  const where: string[] = [];
-  const args: Record<string, unknown> = {};
-  if (q.status && q.status.length) {
-    const names = q.status.map((s, i) => {
-      args[`s${i}`] = s;
-      return `@s${i}`;
-    });
-    where.push(`i.status IN (${names.join(', ')})`);
-  }
-  if (q.hasPending !== undefined) where.push(q.hasPending ? `i.pending_count > 0` : `i.pending_count = 0`);
-  if (q.minScore !== undefined) {
-    where.push(`i.top_score >= @minScore`);
-    args.minScore = q.minScore;
-  }
-  if (q.categoryId !== undefined) {
-    where.push(
-      `i.id IN (SELECT a.image_id FROM annotations a WHERE a.category_id = @cat AND a.state IN ('pending','accepted'))`,
-    );
-    args.cat = q.categoryId;
-  }
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const order = q.sort === 'uncertainty' ? `ORDER BY ifnull(i.top_score, 2), i.path` : `ORDER BY i.path`;
-  const total = (pdb.db.prepare(`SELECT count(*) AS n FROM images i ${w}`).get(args) as { n: number }).n;
-  const rows = pdb.db
-    .prepare(
-      `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score
-       FROM images i ${w} ${order} LIMIT @limit OFFSET @offset`,
-    )
-    .all({ ...args, limit: q.limit, offset: q.offset }) as SummaryRow[];
+  const { total, rows } = imagePage(
+    pdb,
+    { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId },
+    { sort: q.sort === 'uncertainty' ? 'uncertainty' : 'name', limit: q.limit, offset: q.offset },
+  );
   return { total, items: rows.map(toSummary) };
 }
 
-function toSummary(r: SummaryRow): ImageSummary {
+function toSummary(r: ImageSummaryRow): ImageSummary {
   return {
     id: r.id,
     name: basename(r.path),
@@ -69,25 +36,6 @@ function toSummary(r: SummaryRow): ImageSummary {
     topScore: r.top_score,
   };
 }
-
-/** An `annotations` row as SELECT ${ANNOTATION_COLUMNS} returns it. */
-export interface AnnotationRow {
-  id: number;
-  image_id: number;
-  category_id: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  rle: string | null;
-  area: number;
-  source: Annotation['source'];
-  state: Annotation['state'];
-  prediction_id: number | null;
-  score: number | null;
-}
-
-export const ANNOTATION_COLUMNS = `id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score`;
 
 export function toAnnotation(r: AnnotationRow, height: number, width: number): Annotation {
   return {
@@ -104,10 +52,8 @@ export function toAnnotation(r: AnnotationRow, height: number, width: number): A
   };
 }
 
-const IMAGE_COLUMNS = `id, path, hash, width, height, bytes, status`;
-
 export function imageRecord(pdb: ProjectDb, id: number): ImageRecord {
-  const row = pdb.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
+  const row = imageById(pdb, id);
   if (!row) throw new LwError('NOT_FOUND', `No image with id ${id}`);
   return row;
 }
@@ -118,21 +64,17 @@ export function imageRecord(pdb: ProjectDb, id: number): ImageRecord {
  * the "show rejected" view work without another call.
  */
 export function imageAnnotations(pdb: ProjectDb, img: { id: number; width: number; height: number }): Annotation[] {
-  const rows = pdb.db
-    .prepare(`SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE image_id = ? AND state != 'archived' ORDER BY id`)
-    .all(img.id) as AnnotationRow[];
-  return rows.map((r) => toAnnotation(r, img.height, img.width));
+  return liveAnnotationsOf(pdb, img.id).map((r) => toAnnotation(r, img.height, img.width));
 }
 
 export function getImageDetail(pdb: ProjectDb, id: number): ImageDetail {
   const image = imageRecord(pdb, id);
-  const prev = pdb.db.prepare(`SELECT id FROM images WHERE path < ? ORDER BY path DESC LIMIT 1`).get(image.path) as { id: number } | undefined;
-  const next = pdb.db.prepare(`SELECT id FROM images WHERE path > ? ORDER BY path LIMIT 1`).get(image.path) as { id: number } | undefined;
+  const { prev, next } = neighbourIds(pdb, image.path);
   return {
     image: { ...image, name: basename(image.path) },
     annotations: imageAnnotations(pdb, image),
-    prevId: prev?.id ?? null,
-    nextId: next?.id ?? null,
+    prevId: prev,
+    nextId: next,
   };
 }
 
@@ -142,9 +84,5 @@ export function getImageDetail(pdb: ProjectDb, id: number): ImageDetail {
  */
 export function nextUnreviewed(pdb: ProjectDb, after: number): number | null {
   const cur = imageRecord(pdb, after);
-  const q = (cmp: string) =>
-    pdb.db.prepare(`SELECT id FROM images WHERE path ${cmp} ? AND status != 'reviewed' ORDER BY path LIMIT 1`).get(cur.path) as
-      | { id: number }
-      | undefined;
-  return (q('>') ?? q('<'))?.id ?? null;
+  return unreviewedNear(pdb, cur.path, 'after') ?? unreviewedNear(pdb, cur.path, 'before');
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AddImagesResult, ImageRecord, ReviewStatus } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
+import * as images from '../db/images-table';
 import { listImageFiles, probeImages, type ProbedImage } from './image-scan';
 
 export interface AddProgress {
@@ -25,12 +25,6 @@ export async function addImages(
 ): Promise<AddImagesResult> {
   const files = await listImageFiles(folder);
   const result: AddImagesResult = { scanned: files.length, added: 0, alreadyPresent: 0, relocated: 0, duplicates: [], failed: [] };
-  const byHash = pdb.db.prepare(`SELECT id, path FROM images WHERE hash = ?`);
-  const insert = pdb.db.prepare(
-    `INSERT INTO images (path, hash, width, height, bytes, format, orientation, added_at, updated_at)
-     VALUES (@path, @hash, @width, @height, @bytes, @format, @orientation, @now, @now)`,
-  );
-  const relocate = pdb.db.prepare(`UPDATE images SET path = ?, updated_at = ? WHERE id = ?`);
 
   let batch: ProbedImage[] = [];
   const flush = () => {
@@ -38,14 +32,14 @@ export async function addImages(
     const now = Date.now();
     pdb.tx(() => {
       for (const img of batch) {
-        const existing = byHash.get(img.hash) as { id: number; path: string } | undefined;
+        const existing = images.imageByHash(pdb, img.hash);
         if (!existing) {
-          insert.run({ ...img, now });
+          images.insertImage(pdb, img, now);
           result.added++;
         } else if (existing.path === img.path) {
           result.alreadyPresent++;
         } else if (!existsSync(existing.path)) {
-          relocate.run(img.path, now, existing.id);
+          images.relocateImage(pdb, existing.id, img.path, now);
           result.relocated++;
         } else {
           result.duplicates.push({ path: img.path, of: existing.path });
@@ -67,34 +61,18 @@ export async function addImages(
   return result;
 }
 
-const IMAGE_COLUMNS = `id, path, hash, width, height, bytes, status`;
-
 export function listImages(pdb: ProjectDb, opts: { status?: ReviewStatus; limit?: number; offset?: number } = {}): ImageRecord[] {
-  const where = opts.status ? `WHERE status = @status` : '';
-  return pdb.db
-    .prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${where} ORDER BY path LIMIT @limit OFFSET @offset`)
-    .all({ status: opts.status, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as ImageRecord[];
+  return images.listImages(pdb, opts);
 }
 
 export function getImage(pdb: ProjectDb, id: number): ImageRecord {
-  const row = pdb.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
+  const row = images.imageById(pdb, id);
   if (!row) throw new LwError('NOT_FOUND', `No image with id ${id}`);
   return row;
 }
 
-export function findImageByPath(pdb: ProjectDb, path: string): ImageRecord | undefined {
-  return pdb.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE path = ?`).get(resolve(path)) as ImageRecord | undefined;
-}
-
 export function setReviewStatus(pdb: ProjectDb, imageId: number, status: ReviewStatus): void {
   pdb.tx(() => {
-    const r = pdb.db
-      .prepare(
-        `UPDATE images SET status = ?, updated_at = ?,
-           human_touched_at = CASE WHEN ? IN ('in_progress','reviewed') THEN ? ELSE human_touched_at END
-         WHERE id = ?`,
-      )
-      .run(status, Date.now(), status, Date.now(), imageId);
-    if (r.changes === 0) throw new LwError('NOT_FOUND', `No image with id ${imageId}`);
+    if (!images.setImageStatus(pdb, imageId, status, Date.now())) throw new LwError('NOT_FOUND', `No image with id ${imageId}`);
   });
 }

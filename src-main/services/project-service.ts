@@ -2,17 +2,16 @@ import type {
   AddImagesResult,
   Category,
   CategoryInput,
-  CocoExportOptions,
   ImageRecord,
   ProjectStats,
   ReviewStatus,
 } from '../shared/contract';
 import { ProjectDb, type OpenOptions } from '../db/project-db';
 import { addImages, getImage, listImages, setReviewStatus, type AddProgress } from './images';
-import { addCategories, listCategories, removeCategory, renameCategory, updateCategory } from './categories';
+import { imageFile } from '../db/images-table';
+import { addCategories, listCategories, nameKey, removeCategory, renameCategory, updateCategory, type CategoryPatch } from './categories';
 import { projectStats } from './stats';
-import { exportCoco, type CocoExportSummary, type ExportProgress } from '../coco/export';
-import { importCoco, type CocoImportSummary, type ImportProgress } from '../coco/import';
+import { importDataset, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
 import type { AnnotationChange, ApplyChangesResult, CategoryWithCount, CorrectionRow, ImageDetail, ImagePage, ImageQuery } from '../shared/api';
 import { getImageDetail, nextUnreviewed, queryImages } from './image-queries';
 import { applyAnnotationChanges } from './annotation-edits';
@@ -21,11 +20,22 @@ import { correctionReport } from './corrections';
 import { exportPreview, type ExportPreviewOptions } from './export-preview';
 
 /**
- * The project API that every surface (CLI, Electron IPC, browser host) calls. Methods
- * take and return contract types; the work lives in the free functions it delegates to.
+ * The one project API that every surface calls: the CLI, the Electron shell and the
+ * browser host (through app/session.ts), the job service and the COCO reader and writer.
+ * It owns the open project file and its lifecycle; a call that spans several steps
+ * (add a category and take its hotkey, rename and patch) runs in one transaction here.
+ * Methods take and return contract types; the rules live in the service modules it calls,
+ * and the SQL in db/.
  */
 export class ProjectService {
-  private constructor(readonly pdb: ProjectDb) {}
+  private constructor(
+    /**
+     * The open file, for the service layer's own parts that write tables themselves
+     * (jobs/) and for tests. Surfaces (cli/, app/, coco/) use the methods; the SQL scan
+     * in tools/no-sql-outside-db.test.ts holds them to it.
+     */
+    readonly pdb: ProjectDb,
+  ) {}
 
   static create(path: string): ProjectService {
     return new ProjectService(ProjectDb.open(path, { create: true }));
@@ -59,6 +69,12 @@ export class ProjectService {
     setReviewStatus(this.pdb, imageId, status);
   }
 
+  /** The file behind an image id, or null: the only files the image routes serve. */
+  imageFile(id: number): { path: string; hash: string } | null {
+    if (!Number.isSafeInteger(id) || id <= 0) return null;
+    return imageFile(this.pdb, id) ?? null;
+  }
+
   listCategories(): Category[] {
     return listCategories(this.pdb);
   }
@@ -75,8 +91,21 @@ export class ProjectService {
     });
   }
 
+  /**
+   * The ids of the named categories, in the order given, creating the missing ones in one
+   * transaction (names match as nameKey says: trimmed, any case).
+   */
+  ensureCategories(names: string[]): number[] {
+    return this.pdb.tx(() => {
+      const existing = new Map(listCategories(this.pdb).map((c) => [nameKey(c.name), c.id]));
+      const missing = names.filter((n) => !existing.has(nameKey(n)));
+      for (const c of addCategories(this.pdb, missing.map((name) => ({ name })))) existing.set(nameKey(c.name), c.id);
+      return names.map((n) => existing.get(nameKey(n))!);
+    });
+  }
+
   /** Rename and patch in one transaction (categories.update). */
-  editCategory(ref: string | number, name: string | undefined, patch: Parameters<typeof updateCategory>[2]): Category {
+  editCategory(ref: string | number, name: string | undefined, patch: CategoryPatch): Category {
     return this.pdb.tx(() => {
       let cat = name !== undefined ? renameCategory(this.pdb, ref, name) : null;
       if (!cat || Object.values(patch).some((v) => v !== undefined)) cat = updateCategory(this.pdb, cat?.id ?? ref, patch);
@@ -88,7 +117,7 @@ export class ProjectService {
     return renameCategory(this.pdb, ref, name);
   }
 
-  updateCategory(ref: string | number, patch: Parameters<typeof updateCategory>[2]): Category {
+  updateCategory(ref: string | number, patch: CategoryPatch): Category {
     return updateCategory(this.pdb, ref, patch);
   }
 
@@ -136,11 +165,8 @@ export class ProjectService {
     return projectStats(this.pdb);
   }
 
-  exportCoco(out: string, opts?: CocoExportOptions, onProgress?: (p: ExportProgress) => void): Promise<CocoExportSummary> {
-    return exportCoco(this.pdb, out, opts, onProgress);
-  }
-
-  importCoco(file: string, imageRoot: string, onProgress?: (p: ImportProgress) => void): Promise<CocoImportSummary> {
-    return importCoco(this.pdb, file, imageRoot, onProgress);
+  /** Writes a dataset that a format reader checked (coco/import.ts), all in one transaction. */
+  importDataset(ds: CheckedDataset): DatasetImportSummary {
+    return importDataset(this.pdb, ds);
   }
 }

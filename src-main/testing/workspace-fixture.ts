@@ -5,7 +5,7 @@
  */
 import type { Bbox } from '../shared/contract';
 import type { ProjectService } from '../services/project-service';
-import { annotationWriter } from '../services/annotations';
+import { annotationWriter } from '../db/annotations-table';
 
 export interface FixtureImage {
   path: string;

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ProjectService } from '../../services/project-service';
+import { exportCoco } from '../../coco/export';
+import { importCoco } from '../../coco/import';
 import type { RegisterCommand } from '../command';
 import { emit } from '../output';
 import { createProgress } from '../progress';
@@ -30,7 +32,8 @@ export const register: RegisterCommand = (program, action) => {
         const svc = ProjectService.open(resolve(project), { readonly: true });
         try {
           const bar = createProgress('Exporting', 0, { enabled: !opts.json });
-          const s = await svc.exportCoco(
+          const s = await exportCoco(
+            svc,
             out,
             {
               format: flags.format,
@@ -64,7 +67,7 @@ export const register: RegisterCommand = (program, action) => {
         const svc = ProjectService.open(resolve(project));
         try {
           const bar = createProgress('Importing', 0, { enabled: !opts.json });
-          const s = await svc.importCoco(resolve(file), resolve(flags.images), (p) => {
+          const s = await importCoco(svc, resolve(file), resolve(flags.images), (p) => {
             bar.setTotal(p.total);
             bar.update(p.done, p.phase);
           });

@@ -20,7 +20,7 @@ export const register: RegisterCommand = (program, action) => {
         if (first === 'resume' || first === 'retry') {
           if (args.length !== 2 || !/^\d+$/.test(args[1])) throw new LwError('INVALID_ARGUMENT', `jobs ${first} needs <project> <job>`, `Usage: labelwright ${USAGE}`);
           const svc = ProjectService.open(resolve(args[0]));
-          const jobs = new LocalJobService(svc.pdb);
+          const jobs = new LocalJobService(svc);
           try {
             const jobId = Number(args[1]);
             const started = first === 'resume' ? await jobs.resume(jobId) : await jobs.retry(jobId);
@@ -33,7 +33,7 @@ export const register: RegisterCommand = (program, action) => {
         if (args.length) throw new LwError('INVALID_ARGUMENT', `unknown jobs action "${first}"`, `Usage: labelwright ${USAGE}`);
         const svc = ProjectService.open(resolve(first), { readonly: true });
         try {
-          const list = new LocalJobService(svc.pdb).list();
+          const list = new LocalJobService(svc).list();
           emit(opts, list, () =>
             list.length
               ? table(

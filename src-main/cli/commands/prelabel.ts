@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { JobInfo, JobProgress, JobStart } from '../../shared/api';
 import { LwError } from '../../shared/errors';
 import { ProjectService } from '../../services/project-service';
-import { addCategories, listCategories, nameKey } from '../../services/categories';
 import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
 import { emit, ExitCode, type GlobalOptions } from '../output';
@@ -37,7 +36,7 @@ export const register: RegisterCommand = (program, action) => {
         if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
           throw new LwError('INVALID_ARGUMENT', `--threshold must be a number in [0, 1], got "${flags.threshold}"`);
         const svc = ProjectService.open(resolve(project));
-        const jobs = new LocalJobService(svc.pdb);
+        const jobs = new LocalJobService(svc);
         try {
           const categoryIds = flags.categories ? ensureCategories(svc, flags.categories) : undefined;
           const target: JobStart['target'] = flags.images === 'all' ? { kind: 'all' } : { kind: 'unlabeled' };
@@ -99,10 +98,7 @@ function failedItems(jobs: LocalJobService, jobId: number): { path: string; erro
 function ensureCategories(svc: ProjectService, names: string): number[] {
   const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
   if (!wanted.length) throw new LwError('INVALID_ARGUMENT', '--categories is empty');
-  const existing = new Map(listCategories(svc.pdb).map((c) => [nameKey(c.name), c.id]));
-  const missing = wanted.filter((n) => !existing.has(nameKey(n)));
-  for (const c of addCategories(svc.pdb, missing.map((name) => ({ name })))) existing.set(nameKey(c.name), c.id);
-  return wanted.map((n) => existing.get(nameKey(n))!);
+  return svc.ensureCategories(wanted);
 }
 
 function collect(value: string, previous: string[]): string[] {
