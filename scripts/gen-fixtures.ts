@@ -1,6 +1,6 @@
 /** `npx tsx scripts/gen-fixtures.ts [outRoot]`: regenerates models/fixtures/* (commit the result). */
 import { resolve } from 'node:path';
-import { generateFixturePacks } from '../src-main/inference/fixtures/generate';
+import { generateFixturePacks } from '../tools/fixtures/generate';
 
 const root = resolve(process.argv[2] ?? 'models/fixtures');
 const out = await generateFixturePacks(root);

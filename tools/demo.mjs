@@ -7,8 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../scripts/build-cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The demo runs the compiled CLI: rebuild it first if a source changed since `npm ci`.
+await buildCli({ ifStale: true });
 const work = join(root, '.tmp', 'demo');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });

@@ -1,61 +1,67 @@
+import cliProgress from 'cli-progress';
+
 /**
- * A progress bar on stderr. It draws only on a TTY (and never in --json mode), so
- * scripts and CI logs stay clean; it redraws at most every 100 ms because terminal
- * writes are far slower than the work they report on.
+ * A progress bar on stderr, drawn by cli-progress. It draws only on a TTY (cli-progress
+ * does nothing on a pipe) and never in --json mode, so scripts and CI logs stay clean;
+ * it redraws at most 10 times a second because terminal writes are far slower than the
+ * work they report on.
  */
 export interface Progress {
   update(done: number, detail?: string): void;
   setTotal(total: number): void;
+  /** Replaces the bar with `label: summary`. */
   finish(summary?: string): void;
 }
 
-const BAR_WIDTH = 28;
+const { SingleBar, Format } = cliProgress;
 
-export function createProgress(label: string, total: number, opts: { enabled?: boolean } = {}): Progress {
-  const stream = process.stderr;
-  const enabled = (opts.enabled ?? true) && stream.isTTY === true;
-  const started = Date.now();
-  let lastDraw = 0;
-  let current = 0;
-  let text = '';
-
-  const draw = (force: boolean): void => {
-    if (!enabled) return;
-    const now = Date.now();
-    if (!force && now - lastDraw < 100) return;
-    lastDraw = now;
-    const frac = total > 0 ? Math.min(1, current / total) : 0;
-    const filled = Math.round(frac * BAR_WIDTH);
-    const elapsed = (now - started) / 1000;
-    const rate = elapsed > 0 ? current / elapsed : 0;
-    const eta = rate > 0 && total > current ? ` eta ${formatSeconds((total - current) / rate)}` : '';
-    const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${current}/${total}${eta} ${text}`;
-    const width = stream.columns ?? 100;
-    stream.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
-  };
-
-  return {
-    update(done, detail) {
-      current = done;
-      if (detail !== undefined) text = detail;
-      draw(false);
-    },
-    setTotal(t) {
-      total = t;
-      draw(false);
-    },
-    finish(summary) {
-      if (!enabled) return;
-      draw(true);
-      stream.write(summary ? `\r\x1b[2K${label}: ${summary}\n` : '\n');
-    },
-  };
+/**
+ * cli-progress re-arms a redraw timer while a bar runs. A command that fails before it
+ * finishes its bar must still exit, so the timer must not hold the event loop open.
+ */
+class DetachedBar extends SingleBar {
+  override render(): void {
+    super.render();
+    (this as unknown as { timer: NodeJS.Timeout | null }).timer?.unref();
+  }
 }
 
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  if (s < 60) return `${s.toFixed(0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+const silent: Progress = { update() {}, setTotal() {}, finish() {} };
+
+export function createProgress(label: string, total: number, opts: { enabled?: boolean } = {}): Progress {
+  if (opts.enabled === false) return silent;
+  const bar = new DetachedBar({
+    stream: process.stderr,
+    fps: 10,
+    barsize: 28,
+    barCompleteChar: '#',
+    barIncompleteChar: '-',
+    clearOnComplete: true,
+    // Lines are cut to the terminal width below, so wrapping need not be switched off (a
+    // failed command would leave the terminal without it).
+    linewrap: true,
+    // The ETA only once there is a rate to go by; the detail is cut to the terminal width.
+    format: (options, params, payload: { detail?: string }) => {
+      const eta =
+        params.value > 0 && params.value < params.total && Number.isFinite(params.eta)
+          ? ` eta ${Format.TimeFormat(params.eta, options, 1)}`
+          : '';
+      const line = `${label} [${Format.BarFormat(params.total > 0 ? params.progress : 0, options)}] ${params.value}/${params.total}${eta} ${payload.detail ?? ''}`;
+      return line.slice(0, (process.stderr.columns ?? 100) - 1);
+    },
+  });
+  bar.start(total, 0, { detail: '' });
+  return {
+    update(done, detail) {
+      bar.update(done, detail === undefined ? {} : { detail });
+    },
+    setTotal(t) {
+      bar.setTotal(t);
+    },
+    finish(summary) {
+      bar.stop();
+      // Only a bar that drew (on a TTY) leaves a summary; a pipe gets nothing.
+      if (summary && process.stderr.isTTY) process.stderr.write(`${label}: ${summary}\n`);
+    },
+  };
 }

@@ -13,7 +13,10 @@ export interface CliResult {
   json: any;
 }
 
-/** Runs the real CLI binary as a user would (`npx labelwright ...`). */
+/**
+ * Runs the real CLI binary as a user would (`npx labelwright ...`): the compiled out/cli,
+ * which the vitest globalSetup (cli-build.ts) rebuilds when a source changed.
+ */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
-import { repoRoot } from '../../inference/packs/paths';
+import { repoRoot } from '../../platform/paths';
 import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
 import { type FileServer, startFileServer } from '../../testing/file-server';
 

@@ -10,12 +10,12 @@ import {
   downloadPack,
   importPack,
   lookupPack,
-  modelsDirs,
-  probeExecutionProvider,
   removePack,
   scanPacks,
   verifyPack,
 } from '../../inference/packs';
+import { probeExecutionProvider } from '../../inference/runtime/execution-providers';
+import { modelsDirs } from '../../platform/paths';
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '?';

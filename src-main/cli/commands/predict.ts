@@ -7,12 +7,10 @@ import type { OverlayOptions } from 'sharp';
 import type { ClassMask, Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { decodeRle } from '../../shared/masks';
-import { createEngine, type InferenceEngine } from '../../inference/engine';
-import { createWorkerEngine } from '../../inference/worker/client';
+import type { InferenceEngine } from '../../inference/engine';
 import type { AdapterCategory, PredictionResult } from '../../inference/types';
 import type { RegisterCommand } from '../command';
 import { emit, table } from '../output';
-import { openImage } from '../../inference/image/open-image';
 
 interface PredictOptions {
   categories?: string;
@@ -52,7 +50,10 @@ export const register: RegisterCommand = (program, action) => {
           if (!(threshold >= 0 && threshold <= 1)) throw new LwError('INVALID_ARGUMENT', `--threshold ${cmdOpts.threshold} is not a number in [0, 1]`);
         }
         const categories = parseCategories(cmdOpts.categories, threshold);
-        const engine: InferenceEngine = cmdOpts.inProcess ? await createEngine({ pack: packRef }) : await createWorkerEngine({ pack: packRef });
+        // onnxruntime and sharp load only when an image is actually run (`predict --help` is fast).
+        const engine: InferenceEngine = cmdOpts.inProcess
+          ? await (await import('../../inference/engine')).createEngine({ pack: packRef })
+          : await (await import('../../inference/worker/worker-engine')).createWorkerEngine({ pack: packRef });
         let result: PredictionResult;
         try {
           result = await engine.predict(imagePath, categories, { instances: cmdOpts.instances === true });
@@ -127,6 +128,7 @@ export async function writeOverlay(imagePath: string, out: string, result: Predi
   const layers: OverlayOptions[] = [];
   if (result.masks.length) layers.push({ input: maskLayer(result.masks, W, H, colour), raw: { width: W, height: H, channels: 4 }, left: 0, top: 0 });
   if (result.detections.length) layers.push({ input: Buffer.from(boxesSvg(result.detections, W, H, colour, name)), left: 0, top: 0 });
+  const { openImage } = await import('../../image/open-image');
   try {
     await (await openImage(imagePath)).autoOrient().composite(layers).png().toFile(out);
   } catch (e) {

@@ -1,0 +1,76 @@
+import type { RegisterCommand } from './command';
+
+/**
+ * The top-level commands and the module that registers each. main.ts loads only the module
+ * of the command being run, so `--help` never loads sharp, onnxruntime or better-sqlite3;
+ * the help listing is drawn from the names and descriptions here. main.test.ts checks this
+ * listing against the one the modules themselves register, so the two cannot drift.
+ */
+export interface CommandModule {
+  load: () => Promise<{ register: RegisterCommand }>;
+  /** Each top-level command the module registers: `term` as commander prints it in help. */
+  commands: { name: string; term: string; description: string }[];
+}
+
+export const COMMAND_MODULES: CommandModule[] = [
+  {
+    load: () => import('./commands/project'),
+    commands: [
+      { name: 'init', term: 'init <project>', description: 'create a new project file' },
+      { name: 'add', term: 'add <project> <folder>', description: 'add every image under a folder (recursively) to a project' },
+      { name: 'stats', term: 'stats <project>', description: 'summarise a project: images by review status, annotations, categories' },
+    ],
+  },
+  {
+    load: () => import('./commands/categories'),
+    commands: [
+      {
+        name: 'categories',
+        term: 'categories [options] <project> <action> [args...]',
+        description: 'manage categories: add, list, rename, set, remove',
+      },
+    ],
+  },
+  {
+    load: () => import('./commands/coco'),
+    commands: [
+      { name: 'export', term: 'export', description: 'export a project' },
+      { name: 'import', term: 'import', description: 'import annotations into a project' },
+    ],
+  },
+  {
+    load: () => import('./commands/models'),
+    commands: [{ name: 'models', term: 'models', description: 'list, download, verify, import and remove model packs' }],
+  },
+  {
+    load: () => import('./commands/predict'),
+    commands: [{ name: 'predict', term: 'predict [options] <pack> <image>', description: 'Run a model pack on one image and print what it finds' }],
+  },
+  {
+    load: () => import('./commands/prelabel'),
+    commands: [
+      {
+        name: 'prelabel',
+        term: 'prelabel [options] <project>',
+        description: 'pre-label a project’s images with one or two model packs (resumable: run it again to continue)',
+      },
+    ],
+  },
+  {
+    load: () => import('./commands/jobs'),
+    commands: [
+      { name: 'jobs', term: 'jobs <project-or-action> [args...]', description: 'list pre-labeling jobs, or resume one, or retry its failed images' },
+    ],
+  },
+];
+
+/**
+ * The module of the command `argv` runs (`help <command>` included), or undefined when
+ * argv names none: then only the listing is needed. Options before the command are the
+ * program's flags, which take no value, so the first other word is the command.
+ */
+export function moduleFor(argv: string[]): CommandModule | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMAND_MODULES.find((m) => m.commands.some((c) => c.name === name));
+}
