@@ -10,6 +10,24 @@ const electronOnly = {
   message: 'Only src-main/app, src-main/preload and the IPC transport may import electron: everything else must run in plain Node.',
 };
 
+// The floors of src-main, from the common layer (0) up to the surfaces. Imports go down only.
+const FLOORS = {
+  shared: 0,
+  db: 1,
+  image: 1,
+  platform: 1,
+  services: 2,
+  inference: 2,
+  transports: 2,
+  coco: 3,
+  jobs: 3,
+  cli: 4,
+  app: 4,
+  preload: 4,
+  testing: 5,
+};
+const ELECTRON_FOLDERS = ['app', 'preload'];
+
 // Globals that tie code to Node or to the DOM; the common layer must run without both.
 const sharedForbiddenGlobals = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate', 'window', 'document', 'navigator', 'localStorage', 'HTMLElement'].map(
   (name) => ({ name, message: 'src-main/shared runs in Node, the renderer and workers alike: no Node or DOM globals.' }),
@@ -28,11 +46,33 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  {
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/app/**', 'src-main/preload/**', 'src-main/transports/ipc*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOnly] }] },
-  },
+  // Folders of src-main import one way, from the surfaces down to the common layer: a folder
+  // may import only folders on a lower floor (never one beside it or above it), so no import
+  // loops form between folders. Tests (*.test.ts) may reach anything.
+  ...Object.entries(FLOORS).flatMap(([folder, floor]) =>
+    [1, 2, 3].map((depth) => {
+      const above = Object.keys(FLOORS).filter((f) => f !== folder && FLOORS[f] >= floor);
+      const electron = ELECTRON_FOLDERS.includes(folder) ? [] : [electronOnly];
+      return {
+        files: [`src-main/${folder}/${'*/'.repeat(depth - 1)}*.{ts,mts,mjs}`],
+        ignores: ['src-main/**/*.test.ts', 'src-main/transports/ipc*.ts'],
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            {
+              paths: electron,
+              patterns: [
+                {
+                  regex: `^(\\.\\./){${depth}}(${above.join('|')})(/|$)`,
+                  message: `src-main/${folder} sits on floor ${floor}: it may import only folders on a lower floor (see FLOORS in eslint.config.js).`,
+                },
+              ],
+            },
+          ],
+        },
+      };
+    }),
+  ),
   // src-main/shared is the common layer: pure TypeScript that runs in Node, in the renderer
   // and in workers. It may import zod and its own modules (never a path that climbs out of
   // shared/), and may not touch Node or DOM globals. Its tests may use Node and testing/.

@@ -45,6 +45,20 @@ describe('import direction', () => {
     expect((await restricted('src-main/inference/x.ts', code)).join()).toMatch(/plain Node/);
   });
 
+  it('makes folders import one way: down the floors, never beside or above', async () => {
+    const code = (spec: string) => `import { x } from '${spec}';\nexport const y = x;\n`;
+    expect(await restricted('src-main/coco/export.ts', code('../services/project-service'))).toEqual([]);
+    expect((await restricted('src-main/services/x.ts', code('../coco/export'))).join()).toMatch(/src-main\/services sits on floor 2/);
+    expect((await restricted('src-main/services/deep/x.ts', code('../../jobs/runner'))).join()).toMatch(/lower floor/);
+    expect((await restricted('src-main/db/x.ts', code('../services/images'))).join()).toMatch(/src-main\/db sits on floor 1/);
+    expect((await restricted('src-main/jobs/x.ts', code('../coco/export'))).join()).toMatch(/lower floor/);
+    expect(await restricted('src-main/jobs/x.ts', code('../inference/engine'))).toEqual([]);
+    // A subfolder that shares a top-level folder's name is not mistaken for it.
+    expect(await restricted('src-main/inference/glip/x.ts', code('../image/pipeline'))).toEqual([]);
+    // Tests may reach across floors.
+    expect(await restricted('src-main/services/x.test.ts', code('../coco/export'))).toEqual([]);
+  });
+
   it('keeps the common layer free of anything but zod and itself', async () => {
     expect(await restricted('src-main/shared/x.ts', `import { z } from 'zod';\nimport { a } from './contract';\nexport const q = [z, a];\n`)).toEqual([]);
     expect((await restricted('src-main/shared/x.ts', `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).join()).toMatch(/only zod/);
