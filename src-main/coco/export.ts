@@ -12,6 +12,8 @@ import {
   type ExportRow,
 } from '../db/annotations-table';
 import { decodeRle, maskToCocoPolygons } from '../shared/masks';
+import { roundCoord } from '../shared/annotation-rules';
+import { reviewedWithPendingReport } from '../services/export-preview';
 import { ChunkedFileWriter } from './chunked-writer';
 
 export interface CocoExportSummary {
@@ -21,6 +23,9 @@ export interface CocoExportSummary {
   annotations: number;
   categories: number;
   bytes: number;
+  /** Images marked reviewed that still hold pending predictions, and what this export did with them. */
+  reviewedWithPending: number;
+  reviewedWithPendingNote: string | null;
 }
 
 export interface ExportProgress {
@@ -49,9 +54,10 @@ export async function exportCoco(
   try {
     const summary =
       opts.format === 'results' ? await writeResults(reader, out, opts, onProgress) : await writeInstances(reader, out, opts, onProgress);
+    const report = reviewedWithPendingReport(reader, opts);
     reader.close();
     await out.commit();
-    return { ...summary, path: resolve(outPath), format: opts.format, bytes: out.bytes };
+    return { ...summary, ...report, path: resolve(outPath), format: opts.format, bytes: out.bytes };
   } catch (e) {
     await out.abort();
     throw e;
@@ -61,13 +67,14 @@ export async function exportCoco(
 }
 
 type Opts = ReturnType<typeof CocoExportOptions.parse>;
+type WrittenCounts = Pick<CocoExportSummary, 'images' | 'annotations' | 'categories'>;
 
 async function writeInstances(
   db: ReadSnapshot,
   out: ChunkedFileWriter,
   opts: Opts,
   onProgress?: (p: ExportProgress) => void,
-): Promise<Omit<CocoExportSummary, 'path' | 'format' | 'bytes'>> {
+): Promise<WrittenCounts> {
   const filter = { reviewedOnly: opts.reviewedOnly, includePending: opts.include === 'pending' };
   const total = countExportAnnotations(db, filter);
 
@@ -93,7 +100,7 @@ async function writeInstances(
     n++;
     const seg = segmentationJson(a, opts.segmentation);
     const p = out.write(
-      `${n > 1 ? ',' : ''}{"id":${n},"image_id":${a.image_id},"category_id":${a.category_id},"bbox":[${a.x},${a.y},${a.w},${a.h}],"area":${a.area},"iscrowd":0,"segmentation":${seg}}`,
+      `${n > 1 ? ',' : ''}{"id":${n},"image_id":${a.image_id},"category_id":${a.category_id},"bbox":${bboxJson(a)},"area":${roundCoord(a.area)},"iscrowd":0,"segmentation":${seg}}`,
     );
     if (p) {
       onProgress?.({ done: n, total });
@@ -111,7 +118,7 @@ async function writeResults(
   out: ChunkedFileWriter,
   opts: Opts,
   onProgress?: (p: ExportProgress) => void,
-): Promise<Omit<CocoExportSummary, 'path' | 'format' | 'bytes'>> {
+): Promise<WrittenCounts> {
   const filter = { reviewedOnly: opts.reviewedOnly };
   const total = countExportPredictions(db, filter);
   await out.write('[');
@@ -124,7 +131,7 @@ async function writeResults(
     cats.add(a.category_id);
     const seg = a.rle && opts.segmentation !== 'none' ? `,"segmentation":${segmentationJson(a, opts.segmentation)}` : '';
     const p = out.write(
-      `${n > 1 ? ',' : ''}{"image_id":${a.image_id},"category_id":${a.category_id},"bbox":[${a.x},${a.y},${a.w},${a.h}],"score":${a.score ?? 0}${seg}}`,
+      `${n > 1 ? ',' : ''}{"image_id":${a.image_id},"category_id":${a.category_id},"bbox":${bboxJson(a)},"score":${a.score ?? 0}${seg}}`,
     );
     if (p) {
       onProgress?.({ done: n, total });
@@ -134,6 +141,14 @@ async function writeResults(
   await out.write(']\n');
   onProgress?.({ done: n, total });
   return { images: imagesSeen.size, annotations: n, categories: cats.size };
+}
+
+/**
+ * Numbers are written rounded to 1/100 px, as they are stored: rows from older versions
+ * may still carry float noise (129.89999999999998), which a dataset should never show.
+ */
+function bboxJson(a: ExportRow): string {
+  return `[${roundCoord(a.x)},${roundCoord(a.y)},${roundCoord(a.w)},${roundCoord(a.h)}]`;
 }
 
 /** Box-only annotations get `[]`, which COCO readers treat as "no segmentation". */

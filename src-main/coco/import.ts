@@ -1,15 +1,36 @@
 import { resolve, sep } from 'node:path';
 import { LwError } from '../shared/errors';
 import type { Bbox, Rle } from '../shared/contract';
+import { clipBox, roundBox, sameBox } from '../shared/annotation-rules';
 import { probeImage, type ProbedImage } from '../services/image-scan';
 import type { DatasetImportSummary } from '../services/dataset-import';
 import type { ProjectService } from '../services/project-service';
-import { rasterizePolygons, rleArea, stringToCounts, toCompressed } from '../shared/masks';
+import { rasterizePolygons, rleArea, rleBbox, stringToCounts, toCompressed } from '../shared/masks';
 import { readJsonFile } from './read-json';
 import { parseCocoDataset, type CocoDataset, type CocoIssue } from './schema';
 import { validateReferences, type SegmentationKind } from './validate';
 
-export type CocoImportSummary = DatasetImportSummary;
+/**
+ * An annotation stored otherwise than the file says, so that it holds the project's
+ * invariants: a masked annotation's box is its mask's box, a box lies inside its image.
+ * Coordinates are rounded to 1/100 px without a report (that is the stored precision).
+ */
+export interface ImportFix {
+  /** JSON path of the value that changed, e.g. `annotations[3].bbox`. */
+  path: string;
+  /** The annotation's id in the file. */
+  id: number;
+  from: Bbox;
+  to: Bbox;
+  /**
+   * `mask-box`: the box contradicted the segmentation, and the mask's box was stored;
+   * `empty-mask`: the segmentation covers no pixel, and the box was stored alone;
+   * `clipped`: the box stuck out of its image, and was clipped to it.
+   */
+  reason: 'mask-box' | 'empty-mask' | 'clipped';
+}
+
+export type CocoImportSummary = DatasetImportSummary & { fixed: ImportFix[] };
 
 export interface ImportProgress {
   phase: 'validate' | 'images' | 'masks' | 'write';
@@ -39,6 +60,7 @@ export async function importCoco(
   const root = resolve(imageRoot);
   const files = await matchImageFiles(ds.images, root, (done) => onProgress?.({ phase: 'images', done, total: ds.images.length }));
   const masks = convertSegmentations(ds, segmentations, (done) => onProgress?.({ phase: 'masks', done, total: ds.annotations.length }));
+  const { geometry, fixed } = storedGeometry(file, ds, masks);
 
   onProgress?.({ phase: 'write', done: 0, total: ds.annotations.length });
   const annotated = new Set(ds.annotations.map((a) => a.image_id));
@@ -49,13 +71,57 @@ export async function importCoco(
     annotations: (function* () {
       for (let i = 0; i < ds.annotations.length; i++) {
         const a = ds.annotations[i];
-        const m = masks[i];
-        yield { imageId: a.image_id, categoryId: a.category_id, bbox: [a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]] as Bbox, rle: m.rle?.counts ?? null, area: m.area };
+        const g = geometry[i];
+        yield { imageId: a.image_id, categoryId: a.category_id, bbox: g.bbox, rle: g.rle?.counts ?? null, area: g.area };
       }
     })(),
   });
   onProgress?.({ phase: 'write', done: ds.annotations.length, total: ds.annotations.length });
-  return summary;
+  return { ...summary, fixed };
+}
+
+interface StoredGeometry {
+  bbox: Bbox;
+  rle: Rle | null;
+  area: number;
+}
+
+/**
+ * What each annotation is stored as. A mask is exact and its box follows from it: a file
+ * box that contradicts its segmentation (beyond 0.01 px) is replaced by the mask's box and
+ * reported, as is a segmentation with no pixel (kept as its box) and a box clipped to its
+ * image. Accepting and reporting serves a person with a real dataset better than refusing
+ * it: exporters often write a box of their own making next to the mask (padded, from a
+ * detector, rounded to whole pixels), and the mask is the annotation's finer truth.
+ */
+function storedGeometry(file: string, ds: CocoDataset, masks: ConvertedMask[]): { geometry: StoredGeometry[]; fixed: ImportFix[] } {
+  const imageSize = new Map(ds.images.map((im) => [im.id, im]));
+  const fixed: ImportFix[] = [];
+  const issues: CocoIssue[] = [];
+  const geometry = ds.annotations.map((a, i): StoredGeometry => {
+    const given = [a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]] as Bbox;
+    const path = `annotations[${i}].bbox`;
+    const m = masks[i];
+    if (m.rle && m.area > 0) {
+      const box = rleBbox(m.rle);
+      if (!sameBox(given, box))
+        fixed.push({ path, id: a.id, from: given, to: box, reason: 'mask-box' });
+      return { bbox: box, rle: m.rle, area: m.area };
+    }
+    const im = imageSize.get(a.image_id)!;
+    let box: Bbox;
+    try {
+      box = clipBox(given, im.width, im.height, path);
+    } catch (e) {
+      issues.push({ path, message: (e instanceof Error ? e.message : String(e)).replace(`${path}: `, '') });
+      return { bbox: given, rle: null, area: 0 };
+    }
+    if (m.rle) fixed.push({ path: `annotations[${i}].segmentation`, id: a.id, from: given, to: box, reason: 'empty-mask' });
+    else if (!sameBox(roundBox(given), box)) fixed.push({ path, id: a.id, from: given, to: box, reason: 'clipped' });
+    return { bbox: box, rle: null, area: Math.round(box[2] * box[3] * 100) / 100 };
+  });
+  if (issues.length) throw invalid(file, issues);
+  return { geometry, fixed };
 }
 
 function invalid(file: string, issues: CocoIssue[]): LwError {
@@ -115,8 +181,7 @@ function convertSegmentations(
   const out = ds.annotations.map((a, i): ConvertedMask => {
     if (i % 10000 === 0) onProgress(i);
     const seg = segs[i];
-    const [, , w, h] = a.bbox;
-    if (seg.kind === 'none') return { rle: null, area: w * h };
+    if (seg.kind === 'none') return { rle: null, area: 0 }; // a box: storedGeometry gives its area
     const im = imageSize.get(a.image_id)!;
     try {
       let rle: Rle;

@@ -102,6 +102,29 @@ export function deleteAnnotation(h: DbHandle, id: number): void {
   stmt(h, `DELETE FROM annotations WHERE id = ?`).run(id);
 }
 
+/** How many pending predictions an image holds. */
+export function countPendingOn(h: DbHandle, imageId: number): number {
+  return (stmt(h, `SELECT count(*) AS n FROM annotations WHERE image_id = ? AND state = 'pending'`).get(imageId) as { n: number }).n;
+}
+
+/**
+ * Decides every pending prediction of an image at once (accept all / reject all when it is
+ * marked reviewed); the source stays as it is, deciding is not editing. Returns how many.
+ */
+export function decidePendingOn(h: DbHandle, imageId: number, state: 'accepted' | 'rejected', now: number): number {
+  return stmt(h, `UPDATE annotations SET state = ?, updated_at = ? WHERE image_id = ? AND state = 'pending'`).run(state, now, imageId).changes;
+}
+
+/** Images marked reviewed that still hold pending predictions (projects from before review meant decided). */
+export function reviewedWithPending(h: DbHandle): { images: number; pending: number } {
+  return stmt(
+    h,
+    `SELECT count(DISTINCT a.image_id) AS images, count(*) AS pending
+     FROM annotations a JOIN images i ON i.id = a.image_id AND i.status = 'reviewed'
+     WHERE a.state = 'pending'`,
+  ).get() as { images: number; pending: number };
+}
+
 /**
  * Archives an image's working annotations before a job applies new model output:
  * the pending ones, or with `includeHuman` also the accepted and rejected ones.

@@ -1,6 +1,7 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
 import { rleArea, rleBbox, rleCrop } from '../shared/masks';
+import { roundBox, roundCoord } from '../shared/annotation-rules';
 import { annotationWriter, archiveWorkingAnnotations, insertPrediction } from '../db/annotations-table';
 import { humanTouchedAt, markImagePrelabeled } from '../db/images-table';
 import { setItemState } from '../db/jobs-table';
@@ -71,11 +72,15 @@ function collectPredictions(params: JobParams, image: { width: number; height: n
     // and masks would not fit the recorded image.
     if (r.width !== image.width || r.height !== image.height)
       throw new Error(`model saw ${r.width}×${r.height} but the project records ${image.width}×${image.height}: the file changed since it was added`);
-    for (const d of r.detections)
-      out.push({ runId, categoryId: d.categoryId, bbox: [...d.bbox], rle: null, area: d.bbox[2] * d.bbox[3], score: d.score, phrase: d.phrase, kind: 'box' });
+    // Coordinates are recorded at the stored precision (1/100 px); a mask is exact, and its
+    // box and area are the mask's own, whatever the model reported next to it.
+    for (const d of r.detections) {
+      const bbox = roundBox(d.bbox);
+      out.push({ runId, categoryId: d.categoryId, bbox, rle: null, area: roundCoord(bbox[2] * bbox[3]), score: d.score, phrase: d.phrase, kind: 'box' });
+    }
     for (const m of r.masks) {
       const name = params.categories.find((c) => c.id === m.categoryId)?.name ?? '';
-      out.push({ runId, categoryId: m.categoryId, bbox: [...m.bbox], rle: m.rle.counts, area: m.area, score: m.score, phrase: name, kind: 'mask' });
+      out.push({ runId, categoryId: m.categoryId, bbox: rleBbox(m.rle), rle: m.rle.counts, area: rleArea(m.rle), score: m.score, phrase: name, kind: 'mask' });
     }
   });
   return out;
@@ -105,6 +110,7 @@ function toAnnotations(params: JobParams, preds: NewPrediction[], ids: number[],
   const out: NewAnnotation[] = [];
   preds.forEach((p, i) => {
     if (fuse && p.kind === 'mask') return;
+    if (p.kind === 'mask' && p.area === 0) return; // an empty class mask stays a prediction: an annotation's mask has pixels
     let { bbox, rle, area } = p;
     const classMask = fuse ? masks.get(p.categoryId) : undefined;
     if (classMask?.rle) {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { AddImagesResult, ImageRecord, ReviewStatus } from '../shared/contract';
+import type { PendingPolicy } from '../shared/api';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import * as images from '../db/images-table';
+import { countPendingOn, decidePendingOn } from '../db/annotations-table';
 import { listImageFiles, probeImages, type ProbedImage } from './image-scan';
 
 export interface AddProgress {
@@ -71,8 +73,37 @@ export function getImage(pdb: ProjectDb, id: number): ImageRecord {
   return row;
 }
 
-export function setReviewStatus(pdb: ProjectDb, imageId: number, status: ReviewStatus): void {
-  pdb.tx(() => {
-    if (!images.setImageStatus(pdb, imageId, status, Date.now())) throw new LwError('NOT_FOUND', `No image with id ${imageId}`);
+export interface SetStatusResult {
+  status: ReviewStatus;
+  /** Pending predictions the policy accepted or rejected on the way. */
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * Sets an image's review status. Review means decided: `reviewed` is refused (CONFLICT,
+ * details.pending = count) while the image holds pending predictions, unless `pending`
+ * says what to do with them; then they are accepted or rejected and the status set in one
+ * transaction. A policy given with another status decides the pending ones all the same.
+ */
+export function setReviewStatus(pdb: ProjectDb, imageId: number, status: ReviewStatus, pending?: PendingPolicy): SetStatusResult {
+  return pdb.tx(() => {
+    if (!images.imageExists(pdb, imageId)) throw new LwError('NOT_FOUND', `No image with id ${imageId}`);
+    const now = Date.now();
+    const result: SetStatusResult = { status, accepted: 0, rejected: 0 };
+    if (pending === 'accept') result.accepted = decidePendingOn(pdb, imageId, 'accepted', now);
+    else if (pending === 'reject') result.rejected = decidePendingOn(pdb, imageId, 'rejected', now);
+    else if (status === 'reviewed') {
+      const n = countPendingOn(pdb, imageId);
+      if (n > 0)
+        throw new LwError(
+          'CONFLICT',
+          `Image ${imageId} still has ${n} pending prediction${n === 1 ? '' : 's'}: an image is reviewed only when every prediction is decided`,
+          "Accept or reject them first, or name a policy for them: pending 'accept' (accept all) or 'reject' (reject all).",
+          { details: { pending: n } },
+        );
+    }
+    images.setImageStatus(pdb, imageId, status, now);
+    return result;
   });
 }

@@ -25,6 +25,14 @@ const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
 
 // ---------- images ----------
+/**
+ * Whether an image's file can still be shown: `missing` (no file at its path), `unreadable`
+ * (cannot be decoded), `changed` (its size or content hash differs from when it was added,
+ * so the annotations may no longer fit it). Checked lazily, when the image is opened.
+ */
+export const FileState = z.enum(['ok', 'missing', 'unreadable', 'changed']);
+export type FileState = z.infer<typeof FileState>;
+
 export const ImageSummary = z.object({
   id: Id,
   name: z.string(),
@@ -36,6 +44,8 @@ export const ImageSummary = z.object({
   pending: z.number().int(),
   /** Highest model score on the image (pending or accepted), null without model output. */
   topScore: z.number().nullable(),
+  /** The file's state when it was last checked ('ok' until a check finds otherwise). */
+  fileState: FileState,
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 
@@ -52,15 +62,31 @@ export const ImageQuery = z.object({
 });
 export type ImageQuery = z.input<typeof ImageQuery>;
 
+/** The grid's filter and sort without paging: what editor navigation (D/A, next unreviewed) walks through. */
+export const NavQuery = z.object({
+  status: z.array(ReviewStatus).optional(),
+  categoryId: Id.optional(),
+  hasPending: z.boolean().optional(),
+  minScore: z.number().min(0).max(1).optional(),
+  sort: z.enum(['name', 'uncertainty']).default('name'),
+});
+export type NavQuery = z.input<typeof NavQuery>;
+
+/** What marking an image reviewed does with its pending predictions. */
+export const PendingPolicy = z.enum(['accept', 'reject']);
+export type PendingPolicy = z.infer<typeof PendingPolicy>;
+
 export const ImagePage = z.object({ total: z.number().int(), items: z.array(ImageSummary) });
 export type ImagePage = z.infer<typeof ImagePage>;
 
 export const ImageDetail = z.object({
   image: ImageRecord.extend({ name: z.string() }),
   annotations: z.array(Annotation),
-  /** Ids of the previous and next image in name order, for A/D navigation. */
+  /** Ids of the previous and next image within the navigation query (the grid's filter and sort), for A/D. */
   prevId: Id.nullable(),
   nextId: Id.nullable(),
+  /** The file, checked now: anything but `ok` comes with a message, and the editor disables editing. */
+  file: z.object({ state: FileState, message: z.string().nullable() }),
 });
 export type ImageDetail = z.infer<typeof ImageDetail>;
 
@@ -159,6 +185,15 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const JobInfo = JobProgress.extend({ packs: z.array(z.string()), createdAt: z.number() });
 export type JobInfo = z.infer<typeof JobInfo>;
 
+/** One image of a job, with the reason when it failed. */
+export const JobItemInfo = z.object({
+  imageId: Id,
+  name: z.string(),
+  state: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+  error: z.string().nullable(),
+});
+export type JobItemInfo = z.infer<typeof JobItemInfo>;
+
 // ---------- export and report ----------
 export const ExportRequest = z.object({
   path: z.string().min(1),
@@ -173,6 +208,12 @@ export const ExportSummary = z.object({
   images: z.number().int(),
   annotations: z.number().int(),
   categories: z.number().int(),
+  /**
+   * Images marked reviewed that still hold pending predictions (possible only in projects
+   * from before review meant decided), and one sentence saying what this export does with them.
+   */
+  reviewedWithPending: z.number().int().default(0),
+  reviewedWithPendingNote: z.string().nullable().default(null),
 });
 
 export const CorrectionRow = z.object({
@@ -219,9 +260,17 @@ export const api = {
   'project.stats': m(Empty, ProjectStats),
 
   'images.query': m(ImageQuery, ImagePage),
-  'images.get': m(z.object({ id: Id }), ImageDetail),
-  'images.setStatus': m(z.object({ id: Id, status: ReviewStatus }), z.object({ status: ReviewStatus })),
-  'images.nextUnreviewed': m(z.object({ after: Id }), z.object({ id: Id.nullable() })),
+  /** `nav`: the grid's current filter and sort; prevId/nextId follow it (default: all images by name). */
+  'images.get': m(z.object({ id: Id, nav: NavQuery.optional() }), ImageDetail),
+  /**
+   * Review means decided: `reviewed` is refused (CONFLICT, details.pending = count) while the
+   * image has pending predictions, unless `pending` names what to do with them first.
+   */
+  'images.setStatus': m(
+    z.object({ id: Id, status: ReviewStatus, pending: PendingPolicy.optional() }),
+    z.object({ status: ReviewStatus, accepted: z.number().int().default(0), rejected: z.number().int().default(0) }),
+  ),
+  'images.nextUnreviewed': m(z.object({ after: Id, nav: NavQuery.optional() }), z.object({ id: Id.nullable() })),
 
   'annotations.apply': m(z.object({ imageId: Id, changes: z.array(AnnotationChange).min(1) }), ApplyChangesResult),
 
@@ -246,6 +295,8 @@ export const api = {
   'jobs.resume': m(z.object({ jobId: Id }), JobInfo),
   'jobs.cancel': m(z.object({ jobId: Id }), JobInfo),
   'jobs.retry': m(z.object({ jobId: Id }), JobInfo),
+  /** A job's images in one state (default: failed), each with its reason. */
+  'jobs.items': m(z.object({ jobId: Id, state: JobItemInfo.shape.state.default('failed') }), z.array(JobItemInfo)),
 
   'export.preview': m(ExportRequest.omit({ path: true }), ExportSummary),
   'export.coco': m(ExportRequest, ExportSummary.extend({ path: z.string(), bytes: z.number() })),

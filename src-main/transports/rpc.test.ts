@@ -113,7 +113,13 @@ describe('AppSession over RPC', () => {
 
     await expect(client.call('jobs.list', {})).rejects.toMatchObject({ code: 'INTERNAL', message: 'bulk jobs are not available in this build' });
     expect(await client.call('report.corrections', {})).toEqual([expect.objectContaining({ name: 'crimson', predictions: 0 })]);
-    expect(await client.call('export.preview', {})).toEqual({ images: 0, annotations: 0, categories: 1 });
+    expect(await client.call('export.preview', {})).toEqual({
+      images: 0,
+      annotations: 0,
+      categories: 1,
+      reviewedWithPending: 0,
+      reviewedWithPendingNote: null,
+    });
     await expect(client.call('dialog.pick', { purpose: 'openProject' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
 
     // a second session (new app start) sees the recent list
@@ -144,9 +150,15 @@ describe('AppSession over RPC', () => {
     const id = page.items[0].id;
     const r = await client.call('annotations.apply', { imageId: id, changes: [{ op: 'create', categoryId: red.id, bbox: [1, 2, 10, 10] }] });
     expect(r).toMatchObject({ status: 'in_progress', created: [expect.any(Number)] });
-    expect(await client.call('images.setStatus', { id, status: 'reviewed' })).toEqual({ status: 'reviewed' });
+    expect(await client.call('images.setStatus', { id, status: 'reviewed' })).toEqual({ status: 'reviewed', accepted: 0, rejected: 0 });
     expect(await client.call('images.nextUnreviewed', { after: id })).toEqual({ id: page.items[1].id });
-    expect(await client.call('export.preview', { reviewedOnly: true })).toEqual({ images: 1, annotations: 1, categories: 1 });
+    expect(await client.call('export.preview', { reviewedOnly: true })).toEqual({
+      images: 1,
+      annotations: 1,
+      categories: 1,
+      reviewedWithPending: 0,
+      reviewedWithPendingNote: null,
+    });
     const out = await client.call('export.coco', { path: join(dir, 'out.json'), reviewedOnly: true });
     expect(out).toMatchObject({ images: 1, annotations: 1, categories: 1, path: join(dir, 'out.json') });
     expect(out.bytes).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ProjectService } from '../../services/project-service';
 import { exportCoco } from '../../coco/export';
-import { importCoco } from '../../coco/import';
+import { importCoco, type ImportFix } from '../../coco/import';
 import type { RegisterCommand } from '../command';
 import { emit } from '../output';
 import { createProgress } from '../progress';
@@ -48,6 +48,8 @@ export const register: RegisterCommand = (program, action) => {
             },
           );
           bar.finish(`${s.annotations} annotations`);
+          // Old projects may hold images marked reviewed with pending predictions: say what became of them.
+          if (s.reviewedWithPending > 0 && s.reviewedWithPendingNote) process.stderr.write(`warning: ${s.reviewedWithPendingNote}\n`);
           emit(opts, s, () => `Wrote ${s.path}: ${s.images} images, ${s.annotations} ${s.format === 'results' ? 'results' : 'annotations'}, ${s.categories} categories (${(s.bytes / 1e6).toFixed(1)} MB)`);
         } finally {
           svc.close();
@@ -78,6 +80,7 @@ export const register: RegisterCommand = (program, action) => {
               `Categories: ${s.categories.created} created, ${s.categories.reused} matched by name.`,
             ];
             for (const m of s.categories.remapped) lines.push(`  category "${m.name}": id ${m.from} in the file is id ${m.to} in the project`);
+            lines.push(...fixLines(s.fixed));
             return lines.join('\n');
           });
         } finally {
@@ -86,3 +89,21 @@ export const register: RegisterCommand = (program, action) => {
       }),
     );
 };
+
+/** Shown in full up to this many; --json lists every one. */
+const FIXES_SHOWN = 20;
+
+const FIX_TEXT: Record<ImportFix['reason'], string> = {
+  'mask-box': "contradicted its segmentation: stored the mask's box",
+  'empty-mask': 'the segmentation covers no pixel: stored the box alone',
+  clipped: 'stuck out of the image: clipped to it',
+};
+
+function fixLines(fixed: ImportFix[]): string[] {
+  if (!fixed.length) return [];
+  const box = (b: number[]) => `[${b.join(', ')}]`;
+  const lines = [`Stored ${fixed.length} annotation${fixed.length === 1 ? '' : 's'} otherwise than the file says:`];
+  for (const f of fixed.slice(0, FIXES_SHOWN)) lines.push(`  ${f.path} (id ${f.id}): ${box(f.from)} → ${box(f.to)}: ${FIX_TEXT[f.reason]}`);
+  if (fixed.length > FIXES_SHOWN) lines.push(`  … and ${fixed.length - FIXES_SHOWN} more (--json lists every one)`);
+  return lines;
+}

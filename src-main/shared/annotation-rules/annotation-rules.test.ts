@@ -86,6 +86,16 @@ describe('applyPatch', () => {
     expect(next.state).toBe('accepted');
   });
 
+  it('a masked box dragged partly off the image moves its mask and clips it, without squashing it', () => {
+    // rect(2, 3, 4, 2) dragged 4 px past the left border: columns -2..1 → only 0 and 1 remain.
+    const next = applyPatch(annotation({}), { bbox: [-2, 3, 4, 2] }, image);
+    expect(pixels(next.rle!).slice(3, 5)).toEqual(['##..................', '##..................']);
+    expect(next.bbox).toEqual([0, 3, 2, 2]);
+    expect(next.area).toBe(4);
+    // Wholly off the image: refused, naming the annotation.
+    expect(() => applyPatch(annotation({}), { bbox: [-10, 3, 4, 2] }, image)).toThrow(/annotation 7: the box \[-10, 3, 4, 2\] leaves no pixel/);
+  });
+
   it('a new mask brings its box and area; a contradicting explicit box is refused, naming the annotation', () => {
     const next = applyPatch(annotation({ rle: null, area: 8, source: 'human', state: 'accepted' }), { rle: rect(10, 1, 3, 3) }, image);
     expect(next.bbox).toEqual([10, 1, 3, 3]);

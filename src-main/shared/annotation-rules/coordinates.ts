@@ -29,9 +29,7 @@ export function sameBox(a: Bbox | readonly number[], b: Bbox | readonly number[]
  * clipped rather than refused.
  */
 export function clipBox(b: Bbox | readonly number[], width: number, height: number, where = 'bbox'): Bbox {
-  const [x, y, w, h] = b;
-  if (![x, y, w, h].every(Number.isFinite)) throw new LwError('INVALID_ARGUMENT', `${where}: bbox must hold finite numbers`);
-  if (w < 0 || h < 0) throw new LwError('INVALID_ARGUMENT', `${where}: bbox width and height must not be negative`);
+  const [x, y, w, h] = checkedBox(b, where);
   const x0 = Math.min(Math.max(x, 0), width);
   const y0 = Math.min(Math.max(y, 0), height);
   const x1 = Math.min(Math.max(x + w, 0), width);
@@ -42,4 +40,12 @@ export function clipBox(b: Bbox | readonly number[], width: number, height: numb
   const rx0 = roundCoord(x0);
   const ry0 = roundCoord(y0);
   return [rx0, ry0, roundCoord(roundCoord(x1) - rx0), roundCoord(roundCoord(y1) - ry0)];
+}
+
+/** The box itself, after checking that it holds finite numbers and no negative size. */
+export function checkedBox(b: Bbox | readonly number[], where = 'bbox'): Bbox {
+  const [x, y, w, h] = b;
+  if (![x, y, w, h].every(Number.isFinite)) throw new LwError('INVALID_ARGUMENT', `${where}: bbox must hold finite numbers`);
+  if (w < 0 || h < 0) throw new LwError('INVALID_ARGUMENT', `${where}: bbox width and height must not be negative`);
+  return [x, y, w, h];
 }

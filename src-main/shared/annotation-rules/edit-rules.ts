@@ -13,7 +13,7 @@
 import type { AnnotationChange, AnnotationPatch } from '../api';
 import type { Annotation, AnnotationSource, AnnotationState, Bbox, Rle } from '../contract';
 import { LwError } from '../errors';
-import { clipBox, sameBox } from './coordinates';
+import { checkedBox, clipBox, roundBox, sameBox } from './coordinates';
 import { maskFollowingBox, maskGeometry } from './mask-geometry';
 
 export interface ImageSize {
@@ -80,8 +80,14 @@ function patchGeometry(prev: Annotation, patch: AnnotationPatch, image: ImageSiz
     return m;
   }
   if (!patch.bbox) return { bbox: prev.bbox, rle: prev.rle, area: prev.area };
-  const next = clipBox(patch.bbox, image.width, image.height, where);
-  if (!prev.rle) return { bbox: next, rle: null, area: boxArea(next) };
+  if (!prev.rle) {
+    const next = clipBox(patch.bbox, image.width, image.height, where);
+    return { bbox: next, rle: null, area: boxArea(next) };
+  }
+  // A masked annotation: the mask is clipped at the image border, not the box before the
+  // mask follows it; a box dragged partly off the image moves its mask (losing the pixels
+  // that fall off), where a clipped box would read as a resize and squash the mask.
+  const next = roundBox(checkedBox(patch.bbox, where));
   if (sameBox(next, prev.bbox, 0)) return { bbox: prev.bbox, rle: prev.rle, area: prev.area };
   // The box moved or changed size: the mask goes with it. The transform is the one from the
   // annotation's box to the new box, applied to the mask's own box (the same box, unless an
