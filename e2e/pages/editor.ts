@@ -52,6 +52,31 @@ export class EditorPage {
     await this.page.mouse.up();
   }
 
+  /** Drags the middle of an annotation's box by (dx, dy) image pixels: one move gesture. */
+  async dragBy(id: number, dx: number, dy: number): Promise<void> {
+    const a = (await this.state()).annotations.find((x) => x.id === id);
+    if (!a) throw new Error(`no annotation ${id}`);
+    const cx = a.bbox[0] + a.bbox[2] / 2;
+    const cy = a.bbox[1] + a.bbox[3] / 2;
+    await this.stroke([cx, cy], [cx + dx, cy + dy]);
+  }
+
+  /** Presses the mouse at `from`, moves to `to` (image pixels) and releases: a drag or a brush stroke. */
+  async stroke(from: [number, number], to: [number, number]): Promise<void> {
+    const a = await this.client(from[0], from[1]);
+    const b = await this.client(to[0], to[1]);
+    await this.page.mouse.move(a.x, a.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+    await this.page.mouse.move(b.x, b.y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** The annotation list's row of annotation `id`. */
+  row(id: number) {
+    return this.page.locator(`[data-testid="annotation-row"][data-id="${id}"]`);
+  }
+
   /** R, then drags a box from (x0, y0) to (x1, y1) in image pixels. */
   async drawBox(x0: number, y0: number, x1: number, y1: number): Promise<void> {
     await this.page.keyboard.press('r');

@@ -215,6 +215,7 @@ export const ExportSummary = z.object({
   reviewedWithPending: z.number().int().default(0),
   reviewedWithPendingNote: z.string().nullable().default(null),
 });
+export type ExportSummary = z.infer<typeof ExportSummary>;
 
 export const CorrectionRow = z.object({
   categoryId: Id,

@@ -7,7 +7,10 @@
  * few milliseconds later, as the renderer's WebSocket to the host does; the tests of lost
  * answers need that, and the pair itself closes for good.
  */
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { Method, RpcRequest } from '../shared/api';
 import type { Annotation, Category } from '../shared/contract';
 import { RpcClient, createMemoryTransportPair, type Transport } from '../shared/rpc';
@@ -62,7 +65,7 @@ export async function serveProject(dir: string): Promise<ServedProject> {
 
 export interface ServedImage {
   srv: ServedProject;
-  /** The first of two 100×80 images (rows only, no files). */
+  /** The first of two 100×80 images (real PNG files, so that the file check finds them). */
   imageId: number;
   /** Category 'red' (hotkey 1), the project's only one. */
   categoryId: number;
@@ -75,6 +78,8 @@ export interface ServedImage {
   rows(): Promise<Annotation[]>;
   /** The `annotations.apply` calls the client made. */
   applies(): ServedProject['requests'];
+  /** Removes the image's file from the disk (as a person moving it away would); returns its path. */
+  removeFile(): string;
 }
 
 /**
@@ -84,7 +89,9 @@ export interface ServedImage {
 export async function serveImage(dir: string, scores: number[] = []): Promise<ServedImage> {
   const srv = await serveProject(dir);
   const cat = await srv.client.call('categories.add', { name: 'red', hotkey: '1' });
-  const [imageId] = insertImages(srv.project, [{ path: join(dir, 'x.png') }, { path: join(dir, 'y.png') }]);
+  // Real files, so that opening an image finds them as added (the editor edits only those).
+  const files = await Promise.all(['x.png', 'y.png'].map((n, i) => writePng(join(dir, n), 100 + i)));
+  const [imageId] = insertImages(srv.project, files);
   const predict = (more: number[]) =>
     insertPredictions(
       srv.project,
@@ -102,7 +109,20 @@ export async function serveImage(dir: string, scores: number[] = []): Promise<Se
     predict,
     rows: async () => (await srv.client.call('images.get', { id: imageId })).annotations,
     applies: () => srv.requests.filter((r) => r.method === 'annotations.apply'),
+    removeFile: () => {
+      rmSync(files[0].path);
+      return files[0].path;
+    },
   };
+}
+
+/** A 100×80 grey PNG at `path` (`grey` tells files apart), as a fixture image row with its real hash and size. */
+async function writePng(path: string, grey: number): Promise<{ path: string; hash: string; bytes: number }> {
+  const png = await sharp({ create: { width: 100, height: 80, channels: 3, background: { r: grey, g: grey, b: grey } } })
+    .png()
+    .toBuffer();
+  writeFileSync(path, png);
+  return { path, hash: createHash('sha256').update(png).digest('hex'), bytes: png.length };
 }
 
 /** serveImage in a fresh folder per call; everything is closed and removed after the test. */

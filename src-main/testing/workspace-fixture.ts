@@ -11,13 +11,20 @@ export interface FixtureImage {
   path: string;
   width?: number;
   height?: number;
+  /** The file's real sha256 and size, when the test wrote it (its file check then says `ok`). */
+  hash?: string;
+  bytes?: number;
 }
 
 export function insertImages(svc: ProjectService, images: FixtureImage[]): number[] {
   const stmt = svc.pdb.db.prepare(
-    `INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, ?, ?, ?, 1000, 'png', 0, 0)`,
+    `INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, ?, ?, ?, ?, 'png', 0, 0)`,
   );
-  return svc.pdb.tx(() => images.map((im, i) => Number(stmt.run(im.path, `hash-${im.path}-${i}`, im.width ?? 100, im.height ?? 80).lastInsertRowid)));
+  return svc.pdb.tx(() =>
+    images.map((im, i) =>
+      Number(stmt.run(im.path, im.hash ?? `hash-${im.path}-${i}`, im.width ?? 100, im.height ?? 80, im.bytes ?? 1000).lastInsertRowid),
+    ),
+  );
 }
 
 export interface FixturePrediction {

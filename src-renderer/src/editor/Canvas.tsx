@@ -14,10 +14,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Circle, Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { EditorStore } from './store';
-import { VISIBLE_STATES } from './view-state';
+import { VISIBLE_STATES, notEditableReason, shownAnnotations } from './view-state';
+import { annotationLook } from './annotation-look';
 import { useEditor, input } from './useEditor';
 import { HANDLES, handlePoint, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
 import { StaticLayer } from './StaticLayer';
+import { maskSprite } from './masks';
+import type { Annotation } from '../../../src-main/shared/contract';
 import { useImageElement } from './useImageElement';
 import {
   TOOLS,
@@ -35,9 +38,18 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   const gesture = useRef<Gesture | null>(null);
   const [preview, setPreview] = useState<GesturePreview | null>(null);
   const [pointer, setPointer] = useState<Point | null>(null);
-  const img = useImageElement(imageUrl);
+  const { img, failed } = useImageElement(imageUrl);
   const { image, view } = s;
   const tool = TOOLS[s.tool];
+
+  // The browser could not show the file: editing stops until it can (see notEditableReason).
+  useEffect(() => {
+    const imageError = failed
+      ? 'The browser could not load the image file (missing, unreadable or not an image).'
+      : null;
+    if (store.get().imageError !== imageError) store.set({ imageError });
+  }, [failed, imageUrl, store]);
+  const problem = notEditableReason(s);
 
   useEffect(() => {
     const el = wrap.current;
@@ -66,11 +78,16 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
 
   const colorOf = (id: number) => categoryColor(store.categories, id);
   const visible = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
+  const shown = useMemo(
+    () => shownAnnotations({ annotations: s.annotations, showRejected: s.showRejected }),
+    [s.annotations, s.showRejected],
+  );
   const selected = visible.find((a) => a.id === s.selectedId);
   const hover =
     s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
   const excludeId = preview?.kind === 'box' ? preview.id : null;
-  const excludeMaskId = preview?.kind === 'paint' ? preview.id : null;
+  // A box being moved or resized carries its mask: the mask is drawn live with it, too.
+  const excludeMaskId = preview?.kind === 'paint' || preview?.kind === 'box' ? preview.id : null;
 
   /** Pointer position on the stage and in the image, after Konva read the event. */
   const positions = (stage: Konva.Stage): { screen: Point; point: Point } | null => {
@@ -96,6 +113,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     }
     if (e.evt.button !== 0) return;
     wrap.current?.focus();
+    if (notEditableReason(store.get())) return; // no tool works on an image that cannot be edited
     begin(TOOLS[store.get().tool].press(store, { ...pos, target: targetOf(e.target) }));
   };
 
@@ -191,7 +209,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
           image={img}
           width={image?.width ?? 0}
           height={image?.height ?? 0}
-          annotations={visible}
+          annotations={shown}
           categories={store.categories}
           excludeId={excludeId}
           excludeMaskId={excludeMaskId}
@@ -225,6 +243,15 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               listening={false}
             />
           )}
+          {s.showMasks && liveBox && liveAnn?.rle && (
+            <LiveMask
+              rle={liveAnn.rle}
+              color={colorOf(liveAnn.categoryId)}
+              from={liveAnn.bbox as Bbox}
+              to={liveBox}
+              opacity={s.maskOpacity * (liveAnn.state === 'pending' ? 0.7 : 1)}
+            />
+          )}
           {liveBox && liveAnn && (
             <Group>
               <Rect
@@ -236,7 +263,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
                 stroke={colorOf(liveAnn.categoryId)}
                 strokeWidth={2.5}
                 strokeScaleEnabled={false}
-                dash={liveAnn.state === 'pending' ? [6 / view.zoom, 4 / view.zoom] : undefined}
+                dash={annotationLook(liveAnn).dash?.map((d) => d / view.zoom)}
                 fill="rgba(255,255,255,0.06)"
                 shadowColor="#000"
                 shadowBlur={3}
@@ -294,8 +321,53 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
           )}
         </Layer>
       </Stage>
+      {problem && (
+        <div className="image-problem" role="alert" data-testid="image-problem">
+          <strong>{problemTitle(s.file?.state, failed)}</strong>
+          <p>{problem}</p>
+          {s.image && !problem.includes(s.image.path) && <p className="mono path">{s.image.path}</p>}
+          <p className="muted">
+            Editing is off for this image. Put the file back (or re-add its folder), then open it again.
+          </p>
+        </div>
+      )}
     </div>
   );
+}
+
+/**
+ * The mask of the box being moved or resized, carried by the box: the sprite mapped from
+ * the annotation's box onto the live one (what the edit rules do to the mask on release).
+ */
+function LiveMask(p: {
+  rle: NonNullable<Annotation['rle']>;
+  color: string;
+  from: Bbox;
+  to: Bbox;
+  opacity: number;
+}) {
+  const m = maskSprite(p.rle, p.color);
+  if (!m) return null;
+  const sx = p.from[2] > 0 ? p.to[2] / p.from[2] : 1;
+  const sy = p.from[3] > 0 ? p.to[3] / p.from[3] : 1;
+  return (
+    <KImage
+      image={m.canvas}
+      x={p.to[0] + (m.x - p.from[0]) * sx}
+      y={p.to[1] + (m.y - p.from[1]) * sy}
+      width={m.canvas.width * sx}
+      height={m.canvas.height * sy}
+      opacity={p.opacity}
+      listening={false}
+    />
+  );
+}
+
+function problemTitle(state: string | undefined, failed: boolean): string {
+  if (state === 'missing') return 'Image file missing';
+  if (state === 'unreadable') return 'Image file unreadable';
+  if (state === 'changed') return 'Image file changed on disk';
+  return failed ? 'Image could not be loaded' : 'Image unavailable';
 }
 
 /** What a Konva node under the pointer is: a handle of the selection, an annotation, or nothing. */

@@ -4,7 +4,8 @@
  * a gesture is editing is left out and drawn live on the interactive layer (Canvas.tsx).
  */
 import { memo } from 'react';
-import { Group, Image as KImage, Layer, Rect, Text } from 'react-konva';
+import { Group, Image as KImage, Layer, Line, Rect, Text } from 'react-konva';
+import { annotationLook } from './annotation-look';
 import type { Annotation, Category } from '../../../src-main/shared/contract';
 import { maskSprite } from './masks';
 import { FALLBACK_COLOR } from './tools';
@@ -46,7 +47,7 @@ export const StaticLayer = memo(function StaticLayer(p: StaticProps) {
               y={m.y}
               width={m.canvas.width}
               height={m.canvas.height}
-              opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : 1)}
+              opacity={p.maskOpacity * (a.state === 'pending' ? 0.7 : a.state === 'rejected' ? 0.35 : 1)}
               listening={false}
             />
           ) : null;
@@ -85,42 +86,64 @@ interface BoxProps {
  * re-renders one box.
  */
 const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLabel, faded }: BoxProps) {
+  const look = annotationLook(a);
   const pending = a.state === 'pending';
+  const rejected = a.state === 'rejected';
   const fontSize = 11 / zoom;
-  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}`;
+  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}${look.tag ? ` · ${look.tag}` : ''}`;
+  const [x, y, w, h] = a.bbox;
   return (
-    <Group name={`ann-${a.id}`} opacity={faded ? 0.45 : 1}>
+    // Rejected annotations (shown on request) are context, not targets: they take no clicks.
+    <Group
+      name={rejected ? '' : `ann-${a.id}`}
+      opacity={rejected ? 0.4 : faded ? 0.45 : 1}
+      listening={!rejected}
+    >
       <Rect
-        name={`ann-${a.id}`}
-        x={a.bbox[0]}
-        y={a.bbox[1]}
-        width={a.bbox[2]}
-        height={a.bbox[3]}
+        name={rejected ? '' : `ann-${a.id}`}
+        x={x}
+        y={y}
+        width={w}
+        height={h}
         stroke={color}
-        strokeWidth={pending ? 1.5 : 2}
+        strokeWidth={look.stroke}
         strokeScaleEnabled={false}
-        dash={pending ? [6 / zoom, 4 / zoom] : undefined}
+        dash={look.dash ? look.dash.map((d) => d / zoom) : undefined}
         fill="rgba(0,0,0,0.001)"
         perfectDrawEnabled={false}
         shadowForStrokeEnabled={false}
       />
+      {rejected && (
+        // Struck through, so a rejected box never passes for a kept one.
+        <Line
+          points={[x, y, x + w, y + h]}
+          stroke={color}
+          strokeWidth={1.5}
+          strokeScaleEnabled={false}
+          listening={false}
+        />
+      )}
       {showLabel && (
         <Group listening={false}>
           <Rect
-            x={a.bbox[0]}
-            y={a.bbox[1] - fontSize * 1.5}
+            x={x}
+            y={y - fontSize * 1.5}
             width={label.length * fontSize * 0.62 + fontSize * 0.6}
             height={fontSize * 1.45}
-            fill={color}
+            fill={look.tag === 'edited' ? '#ffffff' : color}
+            stroke={look.tag === 'edited' ? color : undefined}
+            strokeWidth={look.tag === 'edited' ? 1.5 : 0}
+            strokeScaleEnabled={false}
             opacity={pending ? 0.6 : 0.9}
           />
           <Text
-            x={a.bbox[0] + fontSize * 0.3}
-            y={a.bbox[1] - fontSize * 1.3}
+            x={x + fontSize * 0.3}
+            y={y - fontSize * 1.3}
             text={label}
             fontSize={fontSize}
             fill="#111"
             fontStyle={pending ? 'italic' : 'bold'}
+            textDecoration={rejected ? 'line-through' : ''}
           />
         </Group>
       )}

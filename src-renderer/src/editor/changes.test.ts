@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../../../src-main/shared/contract';
 import { applyChanges, invertChanges, toWire, type LocalChange } from './changes';
 import { History } from './history';
+import { decodeRle, encodeMask, maskBbox } from './rle';
 import { clampMove, fitView, fromCorners, iou, resizeBox, toImage, zoomAt } from './geometry';
 
 const ann = (id: number, extra: Partial<Annotation> = {}): Annotation => ({
@@ -18,6 +19,8 @@ const ann = (id: number, extra: Partial<Annotation> = {}): Annotation => ({
   ...extra,
 });
 
+const IMG = { id: 1, width: 100, height: 100 };
+
 describe('changes', () => {
   it('inverts update, delete and create so undo restores the list exactly', () => {
     const before = [ann(1), ann(2, { source: 'human', state: 'accepted', predictionId: null, score: null })];
@@ -27,14 +30,14 @@ describe('changes', () => {
       { op: 'delete', id: 2 },
       { op: 'create', id: -1, categoryId: 2, bbox: [1, 1, 2, 2] },
     ];
-    const after = applyChanges(before, 1, forward);
+    const after = applyChanges(before, IMG, forward);
     expect(after.find((a) => a.id === 1)).toMatchObject({
       state: 'accepted',
       source: 'model-edited',
       bbox: [0, 0, 5, 5],
     });
-    const inverse = invertChanges(before, 1, forward);
-    const restored = applyChanges(after, 1, inverse);
+    const inverse = invertChanges(before, IMG, forward);
+    const restored = applyChanges(after, IMG, inverse);
     expect(restored.sort((a, b) => a.id - b.id)).toEqual(before);
     expect(inverse[inverse.length - 1]).toMatchObject({
       op: 'update',
@@ -92,5 +95,58 @@ describe('geometry', () => {
   });
   it('computes IoU', () => {
     expect(iou([0, 0, 10, 10], [5, 0, 10, 10])).toBeCloseTo(1 / 3);
+  });
+});
+
+describe('changes follow the shared edit rules', () => {
+  /** A mask filling [x, y, w, h] of the 100×100 image. */
+  const maskOf = (x: number, y: number, w: number, h: number) => {
+    const m = { width: 100, height: 100, data: new Uint8Array(100 * 100) };
+    for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) m.data[j * 100 + i] = 1;
+    return encodeMask(m);
+  };
+  const masked = () => ann(1, { rle: maskOf(10, 10, 20, 20), bbox: [10, 10, 20, 20], area: 400 });
+
+  it('a moved or resized box carries its mask; a pending prediction becomes accepted and model-edited', () => {
+    const [moved] = applyChanges([masked()], IMG, [
+      { op: 'update', id: 1, patch: { bbox: [40, 50, 20, 20] } },
+    ]);
+    expect(moved).toMatchObject({
+      bbox: [40, 50, 20, 20],
+      area: 400,
+      state: 'accepted',
+      source: 'model-edited',
+    });
+    expect(maskBbox(decodeRle(moved.rle as { size: [number, number]; counts: string }))).toEqual([
+      40, 50, 20, 20,
+    ]);
+    const [resized] = applyChanges([masked()], IMG, [
+      { op: 'update', id: 1, patch: { bbox: [10, 10, 40, 10] } },
+    ]);
+    expect(resized).toMatchObject({ bbox: [10, 10, 40, 10], area: 400 });
+  });
+
+  it('undo of a move restores the mask and the box together, and the decision', () => {
+    const before = [masked()];
+    const forward: LocalChange[] = [{ op: 'update', id: 1, patch: { bbox: [60, 0, 20, 20] } }];
+    const after = applyChanges(before, IMG, forward);
+    const restored = applyChanges(after, IMG, invertChanges(before, IMG, forward));
+    expect(restored).toEqual(before);
+  });
+
+  it('a new mask on a box-only annotation brings its own box; undo puts the drawn box back', () => {
+    const before = [ann(1, { source: 'human', state: 'accepted', bbox: [10, 10, 20, 20] })];
+    const forward: LocalChange[] = [{ op: 'update', id: 1, patch: { rle: maskOf(5, 20, 40, 5) } }];
+    const after = applyChanges(before, IMG, forward);
+    expect(after[0]).toMatchObject({ bbox: [5, 20, 40, 5], area: 200 });
+    expect(applyChanges(after, IMG, invertChanges(before, IMG, forward))).toEqual(before);
+  });
+
+  it('refuses, as the server does, a box that contradicts the mask sent with it', () => {
+    expect(() =>
+      applyChanges([masked()], IMG, [
+        { op: 'update', id: 1, patch: { rle: maskOf(0, 0, 5, 5), bbox: [0, 0, 9, 9] } },
+      ]),
+    ).toThrow(/contradicts its mask/);
   });
 });

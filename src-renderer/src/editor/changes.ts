@@ -6,6 +6,7 @@
  */
 import type { AnnotationChange, AnnotationPatch } from '../../../src-main/shared/api';
 import type { Annotation } from '../../../src-main/shared/contract';
+import { applyPatch, createGeometry } from '../../../src-main/shared/annotation-rules';
 
 /** A change in the renderer: a create always carries an id (local or real). */
 export type LocalChange =
@@ -18,30 +19,41 @@ export function localId(): number {
   return nextLocalId--;
 }
 
-/** Applies changes to a list of annotations (pure; the order of the list is kept). */
+/** The open image, as the edit rules need it: its id (for creates) and size (for clipping). */
+export interface EditedImage {
+  id: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Applies changes to a list of annotations (pure; the order of the list is kept), by the
+ * shared edit rules (src-main/shared/annotation-rules), the same functions the service
+ * applies before it writes: what the editor shows is what the server stores. Throws the
+ * rules' LwError for a change they refuse.
+ */
 export function applyChanges(
   list: readonly Annotation[],
-  imageId: number,
+  image: EditedImage,
   changes: readonly LocalChange[],
 ): Annotation[] {
   let out = list.slice();
   for (const c of changes) {
     if (c.op === 'create') {
       out = out.filter((a) => a.id !== c.id);
+      const g = createGeometry({ bbox: c.bbox, rle: c.rle ?? null }, image);
       out.push({
         id: c.id,
-        imageId,
+        imageId: image.id,
         categoryId: c.categoryId,
-        bbox: [...c.bbox] as Annotation['bbox'],
-        rle: c.rle ?? null,
-        area: c.bbox[2] * c.bbox[3],
+        ...g,
         source: c.source ?? 'human',
         state: c.state ?? 'accepted',
         predictionId: c.predictionId ?? null,
         score: c.score ?? null,
       });
     } else if (c.op === 'update') {
-      out = out.map((a) => (a.id === c.id ? patchAnnotation(a, c.patch) : a));
+      out = out.map((a) => (a.id === c.id ? applyPatch(a, c.patch, image) : a));
     } else {
       out = out.filter((a) => a.id !== c.id);
     }
@@ -49,30 +61,15 @@ export function applyChanges(
   return out;
 }
 
-function patchAnnotation(a: Annotation, p: AnnotationPatch): Annotation {
-  const next: Annotation = { ...a };
-  if (p.categoryId !== undefined) next.categoryId = p.categoryId;
-  if (p.bbox !== undefined) {
-    next.bbox = [...p.bbox] as Annotation['bbox'];
-    if (!a.rle) next.area = p.bbox[2] * p.bbox[3];
-  }
-  if (p.rle !== undefined) next.rle = p.rle;
-  if (p.state !== undefined) next.state = p.state;
-  if (p.source !== undefined) next.source = p.source;
-  else if (
-    a.source === 'model' &&
-    (p.bbox !== undefined || p.rle !== undefined || p.categoryId !== undefined)
-  ) {
-    // Mirrors the server: editing model output makes it model-edited.
-    next.source = 'model-edited';
-  }
-  return next;
-}
-
-/** The changes that undo `changes` when applied after them, given the list before them. */
+/**
+ * The changes that undo `changes` when applied after them, given the list before them.
+ * An update's inverse restores the geometry as a whole (a moved box carried its mask, a new
+ * mask moved the box) and always the source and state (an edit may have accepted a pending
+ * prediction and made it model-edited).
+ */
 export function invertChanges(
   before: readonly Annotation[],
-  imageId: number,
+  image: EditedImage,
   changes: readonly LocalChange[],
 ): LocalChange[] {
   const inverse: LocalChange[] = [];
@@ -86,15 +83,20 @@ export function invertChanges(
     } else {
       const a = state.find((x) => x.id === c.id);
       if (a) {
-        const patch: AnnotationPatch = { source: a.source };
+        const patch: AnnotationPatch = { source: a.source, state: a.state };
         if (c.patch.categoryId !== undefined) patch.categoryId = a.categoryId;
-        if (c.patch.bbox !== undefined) patch.bbox = [...a.bbox] as Annotation['bbox'];
-        if (c.patch.rle !== undefined) patch.rle = a.rle;
-        if (c.patch.state !== undefined) patch.state = a.state;
+        if (c.patch.bbox !== undefined || c.patch.rle !== undefined) {
+          // A mask brings its own box, so a masked annotation is restored by its mask alone.
+          if (a.rle) patch.rle = a.rle;
+          else {
+            patch.bbox = [...a.bbox] as Annotation['bbox'];
+            if (c.patch.rle !== undefined) patch.rle = null;
+          }
+        }
         inverse.push({ op: 'update', id: a.id, patch });
       }
     }
-    state = applyChanges(state, imageId, [c]);
+    state = applyChanges(state, image, [c]);
   }
   return inverse.reverse();
 }

@@ -6,14 +6,30 @@
  * lives in view-state.ts. Tools (tools/) and actions (actions/) call the methods here;
  * nothing else changes annotations.
  */
-import type { Annotation, Category } from '../../../src-main/shared/contract';
+import type { NavQuery, PendingPolicy, Result } from '../../../src-main/shared/api';
+import type { Annotation, AnnotationState, Category } from '../../../src-main/shared/contract';
+import { isLwError } from '../../../src-main/shared/errors';
 import { errorMessage, type RpcClient } from '../../../src-main/shared/rpc';
 import { diffAnnotations } from './annotation-diff';
-import { applyChanges, invertChanges, localId, recreate, type LocalChange } from './changes';
+import {
+  applyChanges,
+  invertChanges,
+  localId,
+  recreate,
+  type EditedImage,
+  type LocalChange,
+} from './changes';
 import { fitView, type Bbox } from './geometry';
 import { ImageHistories, type Capture } from './history';
 import { SaveQueue } from './save-queue';
-import { DEFAULT_VIEWPORT, VISIBLE_STATES, ViewState, type EditorState } from './view-state';
+import { loadReviewDefault, saveReviewDefault, type ReviewDefault } from './review-settings';
+import {
+  DEFAULT_VIEWPORT,
+  VISIBLE_STATES,
+  ViewState,
+  notEditableReason,
+  type EditorState,
+} from './view-state';
 
 let clipboard: Annotation[] = [];
 
@@ -38,6 +54,10 @@ export class EditorStore {
   onImageChange?: (id: number | null) => void;
   /** Called after the server accepted a change (counts in lists may be stale). */
   onSaved?: (imageId: number) => void;
+  /** The grid's filter and sort: A/D and "next unreviewed" walk through it (unset: all, by name). */
+  nav: NavQuery | undefined;
+  /** The state each annotation had when it was rejected in this session (restore puts it back). */
+  private beforeRejection = new Map<number, AnnotationState>();
 
   constructor(readonly client: RpcClient) {
     this.saves = new SaveQueue(client, this.view, {
@@ -50,6 +70,23 @@ export class EditorStore {
           void this.load(imageId).then(() => this.set({ historyDepth: this.histories.of(imageId).depth }));
       },
     });
+    this.view.set({ reviewDefault: loadReviewDefault() });
+  }
+
+  setReviewDefault(v: ReviewDefault): void {
+    saveReviewDefault(v);
+    this.set({ reviewDefault: v });
+  }
+
+  /** The open image as the edit rules need it (id and size), null without one. */
+  private edited(): EditedImage | null {
+    const { imageId, image } = this.state;
+    return imageId == null || !image ? null : { id: imageId, width: image.width, height: image.height };
+  }
+
+  /** Why the open image cannot be edited now, or null (see notEditableReason). */
+  notEditable(): string | null {
+    return notEditableReason(this.state);
   }
 
   // ---------- external store (view-state.ts) ----------
@@ -106,7 +143,7 @@ export class EditorStore {
     const seq = ++this.loadSeq;
     this.set({ loading: true });
     try {
-      const d = await this.client.call('images.get', { id: imageId });
+      const d = await this.client.call('images.get', { id: imageId, nav: this.nav });
       if (seq !== this.loadSeq) return;
       const sameImage = this.state.imageId === imageId;
       this.set({
@@ -120,6 +157,9 @@ export class EditorStore {
         hoverId: null,
         loading: false,
         labelPopup: false,
+        reviewPrompt: null,
+        file: d.file,
+        imageError: sameImage ? this.state.imageError : null,
         historyDepth: this.histories.of(imageId).depth,
         view: sameImage
           ? this.state.view
@@ -141,15 +181,34 @@ export class EditorStore {
     const id = this.state.imageId;
     if (id == null || this.state.savingCount > 0) return;
     const seq = this.loadSeq;
-    const d = await this.client.call('images.get', { id }).catch(() => null);
-    if (!d || seq !== this.loadSeq || this.state.imageId !== id || this.state.savingCount > 0) return;
+    let d: Result<'images.get'>;
+    try {
+      d = await this.client.call('images.get', { id, nav: this.nav });
+    } catch (e) {
+      return this.error(`Could not re-read the image: ${errorMessage(e)}`);
+    }
+    if (seq !== this.loadSeq || this.state.imageId !== id || this.state.savingCount > 0) return;
     const before = this.state.annotations;
     const after = d.annotations;
     const forward = diffAnnotations(before, after);
-    this.set({ annotations: after, status: d.image.status, prevId: d.prevId, nextId: d.nextId });
-    if (!forward.length) return;
+    this.set({
+      annotations: after,
+      status: d.image.status,
+      prevId: d.prevId,
+      nextId: d.nextId,
+      file: d.file,
+    });
+    const image = this.edited();
+    if (!forward.length || !image) return;
     const h = this.histories.of(id);
-    h.record({ label, forward, inverse: invertChanges(before, id, forward) });
+    let inverse: LocalChange[];
+    try {
+      inverse = invertChanges(before, image, forward);
+    } catch (e) {
+      // The new list cannot be undone by the rules (a stored box that contradicts its mask).
+      return this.error(`${label}: not undoable — ${errorMessage(e)}`);
+    }
+    h.record({ label, forward, inverse });
     this.set({ historyDepth: h.depth });
     this.info(`${label}: ${forward.length} change(s) — Ctrl+Z undoes them`);
   }
@@ -194,11 +253,26 @@ export class EditorStore {
   }
 
   /** Applies one change set locally; outside an action it is one recorded step of its own. */
-  commit(label: string, changes: LocalChange[]): void {
+  commit(label: string, changes: LocalChange[]): boolean {
     const { imageId, annotations } = this.state;
-    if (imageId == null || changes.length === 0) return;
-    const inverse = invertChanges(annotations, imageId, changes);
-    this.set({ annotations: applyChanges(annotations, imageId, changes) });
+    const image = this.edited();
+    if (imageId == null || !image || changes.length === 0) return false;
+    const blocked = this.notEditable();
+    if (blocked) {
+      this.error(`${label}: this image cannot be edited — ${blocked}`);
+      return false;
+    }
+    let inverse: LocalChange[];
+    let next: Annotation[];
+    try {
+      // The shared edit rules, as the server will apply them (a refused edit is not sent).
+      inverse = invertChanges(annotations, image, changes);
+      next = applyChanges(annotations, image, changes);
+    } catch (e) {
+      this.error(`${label}: ${errorMessage(e)}`);
+      return false;
+    }
+    this.set({ annotations: next });
     const step =
       this.step?.imageId === imageId
         ? this.step
@@ -207,6 +281,7 @@ export class EditorStore {
     step.forward.push(...changes);
     step.inverse.unshift(...inverse);
     if (step !== this.step) this.finish(step);
+    return true;
   }
 
   private finish(step: Step): void {
@@ -221,25 +296,33 @@ export class EditorStore {
   }
 
   undo(): void {
-    const id = this.state.imageId;
-    if (id == null) return;
-    const h = this.histories.of(id);
-    const e = h.undo();
-    if (!e) return this.info('Nothing to undo');
-    this.set({ annotations: applyChanges(this.state.annotations, id, e.inverse), historyDepth: h.depth });
-    this.saves.save(id, e.inverse);
-    this.info(`Undo: ${e.label}`);
+    this.replay('undo');
   }
 
   redo(): void {
-    const id = this.state.imageId;
-    if (id == null) return;
-    const h = this.histories.of(id);
-    const e = h.redo();
-    if (!e) return this.info('Nothing to redo');
-    this.set({ annotations: applyChanges(this.state.annotations, id, e.forward), historyDepth: h.depth });
-    this.saves.save(id, e.forward);
-    this.info(`Redo: ${e.label}`);
+    this.replay('redo');
+  }
+
+  private replay(which: 'undo' | 'redo'): void {
+    const image = this.edited();
+    if (!image) return;
+    const blocked = this.notEditable();
+    if (blocked) return this.error(`Cannot ${which}: this image cannot be edited — ${blocked}`);
+    const h = this.histories.of(image.id);
+    const e = which === 'undo' ? h.undo() : h.redo();
+    if (!e) return this.info(`Nothing to ${which}`);
+    const changes = which === 'undo' ? e.inverse : e.forward;
+    try {
+      this.set({ annotations: applyChanges(this.state.annotations, image, changes), historyDepth: h.depth });
+    } catch (err) {
+      // The local list no longer fits the step: the server's list is the truth.
+      this.histories.forget(image.id);
+      this.error(`${which === 'undo' ? 'Undo' : 'Redo'}: ${errorMessage(err)}`);
+      void this.load(image.id).then(() => this.set({ historyDepth: this.histories.of(image.id).depth }));
+      return;
+    }
+    this.saves.save(image.id, changes);
+    this.info(`${which === 'undo' ? 'Undo' : 'Redo'}: ${e.label}`);
   }
 
   // ---------- intents ----------
@@ -254,8 +337,16 @@ export class EditorStore {
     this.commit(label, [{ op: 'update', id, patch: { bbox } }]);
   }
 
-  setMask(id: number, rle: Annotation['rle'], bbox: Bbox | null, label: string): void {
-    this.commit(label, [{ op: 'update', id, patch: bbox ? { rle, bbox } : { rle } }]);
+  /**
+   * A new mask for `id` (null: none). The mask brings its own box (the shared rule), so a
+   * box-only annotation that gets a mask has its box fitted to the mask: the person is told.
+   */
+  setMask(id: number, rle: Annotation['rle'], label: string): void {
+    const before = this.state.annotations.find((a) => a.id === id);
+    if (!this.commit(label, [{ op: 'update', id, patch: { rle } }])) return;
+    const after = this.state.annotations.find((a) => a.id === id);
+    if (before && after && !before.rle && after.rle && before.bbox.some((v, i) => v !== after.bbox[i]))
+      this.info('Box fitted to the mask');
   }
 
   relabel(categoryId: number): void {
@@ -274,7 +365,7 @@ export class EditorStore {
     if (!a) return;
     // Model output is rejected rather than deleted, so the correction report can count it.
     if (a.source === 'human') this.commit('Delete', [{ op: 'delete', id: a.id }]);
-    else this.commit('Reject', [{ op: 'update', id: a.id, patch: { state: 'rejected' } }]);
+    else this.reject([a], 'Reject');
     this.set({ selectedId: null });
   }
 
@@ -288,7 +379,7 @@ export class EditorStore {
   rejectSelected(): void {
     const a = this.selected();
     if (!a || a.state !== 'pending') return this.info('Select a pending prediction to reject');
-    this.commit('Reject prediction', [{ op: 'update', id: a.id, patch: { state: 'rejected' } }]);
+    this.reject([a], 'Reject prediction');
     this.set({ selectedId: null });
     this.selectNextPending(a.id);
   }
@@ -309,13 +400,37 @@ export class EditorStore {
     );
   }
 
+  /** Rejects the pending predictions only: accepted and edited (accepted) ones are decided. */
   rejectPending(): void {
-    const ids = this.state.annotations.filter((a) => a.state === 'pending').map((a) => a.id);
-    if (!ids.length) return this.info('No pending predictions');
-    this.commit(
-      `Reject ${ids.length} pending`,
-      ids.map((id) => ({ op: 'update', id, patch: { state: 'rejected' } })),
-    );
+    const list = this.state.annotations.filter((a) => a.state === 'pending');
+    if (!list.length) return this.info('No pending predictions');
+    this.reject(list, `Reject ${list.length} pending`);
+  }
+
+  private reject(list: Annotation[], label: string): void {
+    if (
+      this.commit(
+        label,
+        list.map((a) => ({ op: 'update', id: a.id, patch: { state: 'rejected' } })),
+      )
+    )
+      for (const a of list) this.beforeRejection.set(a.id, a.state);
+  }
+
+  /**
+   * Puts a rejected annotation back as it was: the state it had when it was rejected in this
+   * session; otherwise (after a reload) an edited prediction was accepted, an untouched one pending.
+   */
+  restore(id: number): void {
+    const a = this.state.annotations.find((x) => x.id === id);
+    if (!a || a.state !== 'rejected') return this.info('Only a rejected annotation can be restored');
+    const state: AnnotationState =
+      this.beforeRejection.get(id) ?? (a.source === 'model' ? 'pending' : 'accepted');
+    if (this.commit('Restore', [{ op: 'update', id, patch: { state } }])) {
+      this.beforeRejection.delete(id);
+      this.set({ selectedId: id });
+      this.info(`Restored as ${state}`);
+    }
   }
 
   nudge(dx: number, dy: number): void {
@@ -383,17 +498,51 @@ export class EditorStore {
     return p;
   }
 
-  /** Marks the image reviewed and opens the next unreviewed one. */
-  async markReviewedAndNext(): Promise<void> {
+  /**
+   * Marks the image reviewed and opens the next unreviewed one. Review means decided: with
+   * pending predictions the person chooses (the prompt, or the default in the settings) to
+   * accept or reject them all, and the service applies that choice with the status.
+   */
+  async markReviewedAndNext(policy?: PendingPolicy): Promise<void> {
     const id = this.state.imageId;
     if (id == null) return;
-    const done = this.saves.task(async () => {
-      const r = await this.client.call('images.setStatus', { id, status: 'reviewed' });
-      if (this.state.imageId === id) this.set({ status: r.status });
-      this.onSaved?.(id);
-      return (await this.client.call('images.nextUnreviewed', { after: id })).id;
-    });
-    const nextId = await done;
+    const blocked = this.notEditable();
+    if (blocked) return this.error(`Not marked reviewed: this image cannot be edited — ${blocked}`);
+    const pending = this.state.annotations.filter((a) => a.state === 'pending').length;
+    const choice = policy ?? (this.state.reviewDefault === 'ask' ? undefined : this.state.reviewDefault);
+    if (pending && !choice) return this.set({ reviewPrompt: pending });
+    this.set({ reviewPrompt: null });
+    let nextId: number | null;
+    try {
+      nextId = await this.saves.task(async () => {
+        const r = await this.client.call('images.setStatus', {
+          id,
+          status: 'reviewed',
+          ...(choice ? { pending: choice } : {}),
+        });
+        if (this.state.imageId === id) {
+          // The service decided the pending predictions: show them decided.
+          const decided = choice === 'reject' ? 'rejected' : 'accepted';
+          this.set({
+            status: r.status,
+            annotations: this.state.annotations.map((a) =>
+              a.state === 'pending' ? { ...a, state: decided } : a,
+            ),
+          });
+        }
+        if (r.accepted || r.rejected)
+          this.info(r.accepted ? `Accepted ${r.accepted} pending` : `Rejected ${r.rejected} pending`);
+        this.onSaved?.(id);
+        return (await this.client.call('images.nextUnreviewed', { after: id, nav: this.nav })).id;
+      });
+    } catch (e) {
+      if (isLwError(e) && e.code === 'CONFLICT' && !choice) {
+        // The server knows of pending predictions this list does not show: ask.
+        const n = (e.details as { pending?: number } | undefined)?.pending ?? 1;
+        return this.set({ reviewPrompt: n });
+      }
+      return this.error(`Not marked reviewed: ${errorMessage(e)}`);
+    }
     if (nextId == null) this.info('Reviewed. No unreviewed images left.');
     else if (nextId !== id) await this.load(nextId);
   }

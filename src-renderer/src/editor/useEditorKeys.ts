@@ -1,24 +1,40 @@
 /**
  * The editor's only key handler: it looks the chord up in the action list. Space is
  * special: held, it turns a drag into a pan; tapped (no pan), it marks the image reviewed.
+ * While the review prompt is open it takes the keys: Enter accepts the pending predictions,
+ * Backspace rejects them, Esc cancels. No shortcut fires while focus is in a field that
+ * takes keys itself: text inputs, selects, text areas and sliders (arrows move a slider).
  */
 import { useEffect } from 'react';
 import { actionById, actionForKey, actions, performAction, type ActionContext } from './actions';
 import { input } from './useEditor';
 
-function typing(t: EventTarget | null): boolean {
+/** Whether the focused element takes keys itself (checkboxes and buttons do not). */
+export function takesKeys(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
   if (!el || !el.tagName) return false;
   if (el.tagName === 'INPUT')
-    return !['checkbox', 'radio', 'range', 'button', 'color'].includes((el as HTMLInputElement).type);
+    return !['checkbox', 'radio', 'button', 'color', 'submit', 'reset'].includes(
+      (el as HTMLInputElement).type,
+    );
   return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+}
+
+/** The review prompt's keys: one keystroke decides the pending predictions. */
+function promptKey(e: KeyboardEvent, ctx: ActionContext): void {
+  e.preventDefault();
+  if (e.repeat) return;
+  if (e.key === 'Enter') void ctx.store.markReviewedAndNext('accept');
+  else if (e.key === 'Backspace') void ctx.store.markReviewedAndNext('reject');
+  else if (e.key === 'Escape') ctx.store.set({ reviewPrompt: null });
 }
 
 export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
   useEffect(() => {
     if (!enabled) return;
     const down = (e: KeyboardEvent) => {
-      if (typing(e.target)) return;
+      if (ctx.store.get().reviewPrompt != null) return promptKey(e, ctx);
+      if (takesKeys(e.target)) return;
       if (ctx.store.get().labelPopup) return; // the popup handles its own keys
       if (e.key === ' ') {
         e.preventDefault();
@@ -45,7 +61,13 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
       const tapped = input.spaceHeld && !input.spacePanned;
       input.spaceHeld = false;
       input.spacePanned = false;
-      if (!tapped || typing(e.target) || ctx.store.get().labelPopup) return;
+      if (
+        !tapped ||
+        takesKeys(e.target) ||
+        ctx.store.get().labelPopup ||
+        ctx.store.get().reviewPrompt != null
+      )
+        return;
       e.preventDefault();
       performAction(actionById('nav.reviewed'), ctx, e);
     };

@@ -4,7 +4,7 @@
  * a tiny external store that React reads with useSyncExternalStore. It holds no logic:
  * history lives in history.ts, saving in save-queue.ts, intents in store.ts.
  */
-import type { ImageDetail } from '../../../src-main/shared/api';
+import type { ImageDetail, PendingPolicy } from '../../../src-main/shared/api';
 import type { Annotation, ReviewStatus } from '../../../src-main/shared/contract';
 import type { View } from './geometry';
 
@@ -35,6 +35,16 @@ export interface EditorState {
   savingCount: number;
   historyDepth: { undo: number; redo: number };
   message: { text: string; kind: 'info' | 'error' } | null;
+  /** The file as the server checked it when the image was opened (null before a load). */
+  file: ImageDetail['file'] | null;
+  /** Why the browser could not show the image (set by the canvas), null while it is fine. */
+  imageError: string | null;
+  /** Rejected annotations are drawn (faded) and listed, so they can be restored. */
+  showRejected: boolean;
+  /** Open while Space asks what to do with the image's pending predictions: their count. */
+  reviewPrompt: number | null;
+  /** What Space does with pending predictions: ask, or apply one policy without asking. */
+  reviewDefault: PendingPolicy | 'ask';
 }
 
 /** The viewport before the canvas measured itself (the first real size fits the image). */
@@ -64,11 +74,32 @@ export function initialEditorState(): EditorState {
     savingCount: 0,
     historyDepth: { undo: 0, redo: 0 },
     message: null,
+    file: null,
+    imageError: null,
+    showRejected: false,
+    reviewPrompt: null,
+    reviewDefault: 'ask',
   };
 }
 
 /** States drawn on the canvas and listed in the panel; rejected and archived ones are hidden. */
 export const VISIBLE_STATES = new Set(['pending', 'accepted']);
+
+/** The annotations drawn and listed: the visible ones, and the rejected ones on request. */
+export function shownAnnotations(s: Pick<EditorState, 'annotations' | 'showRejected'>): Annotation[] {
+  return s.annotations.filter(
+    (a) => VISIBLE_STATES.has(a.state) || (s.showRejected && a.state === 'rejected'),
+  );
+}
+
+/**
+ * Why the open image cannot be edited, or null when it can: the server found its file
+ * missing, unreadable or changed on disk, or the browser could not load it.
+ */
+export function notEditableReason(s: Pick<EditorState, 'file' | 'imageError'>): string | null {
+  if (s.file && s.file.state !== 'ok') return s.file.message ?? `The image file is ${s.file.state}`;
+  return s.imageError;
+}
 
 /** The external store: one state object, replaced (never mutated) on every change. */
 export class ViewState {

@@ -6,7 +6,9 @@ import { useEditor } from '../editor/useEditor';
 import { useEditorKeys } from '../editor/useEditorKeys';
 import { actionById, actions, keysOf, performAction, type ActionContext } from '../editor/actions';
 import { prettyChord } from '../editor/actions/keys';
-import { VISIBLE_STATES, type Tool } from '../editor/view-state';
+import { VISIBLE_STATES, notEditableReason, shownAnnotations, type Tool } from '../editor/view-state';
+import { annotationLook } from '../editor/annotation-look';
+import type { ReviewDefault } from '../editor/review-settings';
 import { STATUS_LABEL } from './BrowserScreen';
 
 const TOOLS: { id: Tool; label: string; key: string }[] = [
@@ -25,6 +27,10 @@ export function EditorScreen() {
     [store, scheme, go],
   );
   useEditorKeys(ctx, true);
+  // A/D and "next unreviewed" walk through what the grid shows (its filter and sort).
+  useEffect(() => {
+    store.nav = app.navQuery;
+  }, [store, app.navQuery]);
   /** Toolbar buttons run the same actions as their keys. */
   const run = (id: string) => performAction(actionById(id), ctx);
 
@@ -34,6 +40,7 @@ export function EditorScreen() {
   const visible = s.annotations.filter((a) => VISIBLE_STATES.has(a.state));
   const pending = visible.filter((a) => a.state === 'pending');
   const aboveThreshold = pending.filter((a) => (a.score ?? 0) >= s.acceptThreshold).length;
+  const blocked = notEditableReason(s);
   const nextKey = scheme === 'cvat' ? 'F' : 'D';
   const prevKey = scheme === 'cvat' ? 'D' : 'A';
 
@@ -46,6 +53,7 @@ export function EditorScreen() {
               key={t.id}
               className={s.tool === t.id ? 'on' : ''}
               onClick={() => run(`tool.${t.id}`)}
+              disabled={!!blocked && t.id !== 'select'}
               data-testid={`tool-${t.id}`}
               title={`${t.label} (${t.key})`}
             >
@@ -56,7 +64,10 @@ export function EditorScreen() {
         <label className="inline" title="Category for new boxes (1–9)">
           <select
             value={s.drawCategoryId ?? ''}
-            onChange={(e) => store.set({ drawCategoryId: Number(e.target.value) })}
+            onChange={(e) => {
+              store.set({ drawCategoryId: Number(e.target.value) });
+              focusCanvas(); // so D, R and the digits work at once, without a click
+            }}
             data-testid="draw-category"
           >
             {store.categories.map((c, i) => (
@@ -82,7 +93,10 @@ export function EditorScreen() {
           <input
             type="checkbox"
             checked={s.showMasks}
-            onChange={(e) => store.set({ showMasks: e.target.checked })}
+            onChange={(e) => {
+              store.set({ showMasks: e.target.checked });
+              focusCanvas();
+            }}
             data-testid="show-masks"
           />{' '}
           Masks
@@ -113,7 +127,7 @@ export function EditorScreen() {
         </label>
         <button
           onClick={() => run('pred.acceptAbove')}
-          disabled={!aboveThreshold}
+          disabled={!aboveThreshold || !!blocked}
           data-testid="accept-above"
           title="Shift+Enter"
         >
@@ -121,7 +135,7 @@ export function EditorScreen() {
         </button>
         <button
           onClick={() => run('pred.rejectRest')}
-          disabled={!pending.length}
+          disabled={!pending.length || !!blocked}
           data-testid="reject-rest"
           title="Shift+Backspace"
         >
@@ -153,6 +167,7 @@ export function EditorScreen() {
         <button
           className="primary"
           onClick={() => run('nav.reviewed')}
+          disabled={!!blocked}
           data-testid="mark-reviewed"
           title="Mark reviewed and go to the next unreviewed image (Space)"
         >
@@ -187,11 +202,46 @@ export function EditorScreen() {
           {s.savingCount ? 'Saving…' : 'All changes saved'}
         </span>
         <span className="muted">
-          R box · Enter accept · ⌫ reject · 1–9 label · Ctrl+Z undo · Space reviewed · ? help
+          R box · Enter accept · ⌫ reject · H rejected · 1–9 label · Ctrl+Z undo · Space reviewed · ? help
         </span>
       </div>
       {s.labelPopup && <LabelPopup />}
+      {s.reviewPrompt != null && <ReviewPrompt pending={s.reviewPrompt} />}
       {s.help && <HelpOverlay onClose={() => store.set({ help: false })} />}
+    </div>
+  );
+}
+
+/** Space on an image with pending predictions: one keystroke decides them (keys in useEditorKeys). */
+function ReviewPrompt({ pending }: { pending: number }) {
+  const { store } = useApp();
+  const decide = (p: 'accept' | 'reject') => void store.markReviewedAndNext(p);
+  return (
+    <div className="overlay" onMouseDown={() => store.set({ reviewPrompt: null })}>
+      <div
+        className="popup review-prompt"
+        role="dialog"
+        aria-label="Pending predictions"
+        onMouseDown={(e) => e.stopPropagation()}
+        data-testid="review-prompt"
+      >
+        <h3>
+          {pending} pending prediction{pending === 1 ? '' : 's'} left
+        </h3>
+        <p>A reviewed image has no undecided predictions. What should happen to them?</p>
+        <div className="review-choices">
+          <button className="primary" onClick={() => decide('accept')} data-testid="review-accept">
+            Accept all <kbd>Enter</kbd>
+          </button>
+          <button className="danger" onClick={() => decide('reject')} data-testid="review-reject">
+            Reject all <kbd>Backspace</kbd>
+          </button>
+          <button onClick={() => store.set({ reviewPrompt: null })} data-testid="review-cancel">
+            Cancel <kbd>Esc</kbd>
+          </button>
+        </div>
+        <p className="muted small">Set a default without this question under ? (keyboard help).</p>
+      </div>
     </div>
   );
 }
@@ -199,7 +249,11 @@ export function EditorScreen() {
 function AnnotationPanel() {
   const { store } = useApp();
   const s = useEditor(store);
-  const list = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
+  const list = useMemo(
+    () => shownAnnotations({ annotations: s.annotations, showRejected: s.showRejected }),
+    [s.annotations, s.showRejected],
+  );
+  const rejectedCount = s.annotations.filter((a) => a.state === 'rejected').length;
   const ref = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({
     count: list.length,
@@ -217,25 +271,57 @@ function AnnotationPanel() {
       <h3>
         Annotations <span className="muted">{list.length}</span>
       </h3>
+      <label className="inline show-rejected" title="Show rejected annotations, to restore them (H)">
+        <input
+          type="checkbox"
+          checked={s.showRejected}
+          onChange={(e) => {
+            store.set({ showRejected: e.target.checked });
+            focusCanvas();
+          }}
+          data-testid="show-rejected"
+        />{' '}
+        Show rejected <span className="muted">({rejectedCount})</span> <kbd>H</kbd>
+      </label>
       <div className="ann-list" ref={ref} data-testid="annotation-list">
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {virt.getVirtualItems().map((v) => {
             const a = list[v.index];
             const c = cats.get(a.categoryId);
+            const look = annotationLook(a);
+            const rejected = a.state === 'rejected';
             return (
               <div
                 key={a.id}
-                className={`ann-row ${a.id === s.selectedId ? 'selected' : ''} ${a.state}`}
+                className={`ann-row ${a.id === s.selectedId ? 'selected' : ''} ${a.state} look-${look.kind}`}
                 style={{ transform: `translateY(${v.start}px)`, height: 30 }}
-                onClick={() => store.set({ selectedId: a.id })}
-                onDoubleClick={() => store.set({ selectedId: a.id, labelPopup: true })}
+                onClick={() => !rejected && store.set({ selectedId: a.id })}
+                onDoubleClick={() => !rejected && store.set({ selectedId: a.id, labelPopup: true })}
                 data-testid="annotation-row"
                 data-state={a.state}
+                data-look={look.kind}
+                data-id={a.id}
               >
                 <span className="swatch" style={{ background: c?.color }} />
                 <span className="name">{c?.name ?? a.categoryId}</span>
-                <span className={`src src-${a.source}`}>{a.state === 'pending' ? 'pending' : a.source}</span>
+                <span className={`src look-badge look-badge-${look.kind}`} title={`${a.state}, ${a.source}`}>
+                  {look.badge}
+                </span>
                 <span className="mono score">{a.score != null ? a.score.toFixed(2) : ''}</span>
+                {rejected && (
+                  <button
+                    className="restore"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      store.restore(a.id);
+                      focusCanvas();
+                    }}
+                    title={a.source === 'model' ? 'Restore as pending' : 'Restore as accepted'}
+                    data-testid="restore"
+                  >
+                    Restore
+                  </button>
+                )}
               </div>
             );
           })}
@@ -247,7 +333,10 @@ function AnnotationPanel() {
           <button
             key={c.id}
             className={s.drawCategoryId === c.id ? 'on' : ''}
-            onClick={() => store.relabel(c.id)}
+            onClick={() => {
+              store.relabel(c.id);
+              focusCanvas();
+            }}
             title="Relabel selection / category for new boxes"
           >
             <kbd>{c.hotkey ?? (i < 9 ? i + 1 : '·')}</kbd>
@@ -259,6 +348,11 @@ function AnnotationPanel() {
   );
 }
 
+/** Gives the keyboard back to the canvas after a control took it (a select, a checkbox). */
+function focusCanvas(): void {
+  document.querySelector<HTMLElement>('[data-testid="editor-canvas"]')?.focus();
+}
+
 /** Searchable label chooser (L or double-click). */
 function LabelPopup() {
   const { store } = useApp();
@@ -267,10 +361,14 @@ function LabelPopup() {
   const list = store.categories.filter((c) => c.name.toLowerCase().includes(q.toLowerCase()));
   const pick = (id: number | undefined) => {
     if (id != null) store.relabel(id);
+    close();
+  };
+  const close = () => {
     store.set({ labelPopup: false });
+    focusCanvas();
   };
   return (
-    <div className="overlay" onMouseDown={() => store.set({ labelPopup: false })}>
+    <div className="overlay" onMouseDown={close}>
       <div className="popup" onMouseDown={(e) => e.stopPropagation()} data-testid="label-popup">
         <input
           autoFocus
@@ -281,7 +379,7 @@ function LabelPopup() {
             setI(0);
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') store.set({ labelPopup: false });
+            if (e.key === 'Escape') close();
             else if (e.key === 'Enter') pick(list[i]?.id);
             else if (e.key === 'ArrowDown') setI((x) => Math.min(list.length - 1, x + 1));
             else if (e.key === 'ArrowUp') setI((x) => Math.max(0, x - 1));
@@ -303,12 +401,28 @@ function LabelPopup() {
 }
 
 function HelpOverlay({ onClose }: { onClose: () => void }) {
-  const { scheme } = useApp();
+  const { scheme, store } = useApp();
+  const s = useEditor(store);
   const groups = [...new Set(actions.map((a) => a.group))];
   return (
     <div className="overlay" onMouseDown={onClose}>
       <div className="help" onMouseDown={(e) => e.stopPropagation()} data-testid="help-overlay">
         <h2>Keyboard {scheme === 'cvat' && <span className="muted">(CVAT keys)</span>}</h2>
+        <label className="inline review-default">
+          When <kbd>Space</kbd> finds pending predictions:{' '}
+          <select
+            value={s.reviewDefault}
+            onChange={(e) => {
+              store.setReviewDefault(e.target.value as ReviewDefault);
+              e.target.blur(); // Esc and ? close the help at once
+            }}
+            data-testid="review-default"
+          >
+            <option value="ask">ask (Enter accept · Backspace reject · Esc cancel)</option>
+            <option value="accept">accept them all, without asking</option>
+            <option value="reject">reject them all, without asking</option>
+          </select>
+        </label>
         <div className="help-cols">
           {groups.map((g) => (
             <section key={g}>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ExportRequest } from '../../../src-main/shared/api';
+import type { ExportRequest, ExportSummary } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
@@ -18,9 +18,7 @@ export function ExportScreen() {
   const [path, setPath] = useState(
     () => (session?.project?.path ?? 'export.lw').replace(/\.lw$/i, '') + '.coco.json',
   );
-  const [preview, setPreview] = useState<{ images: number; annotations: number; categories: number } | null>(
-    null,
-  );
+  const [preview, setPreview] = useState<ExportSummary | null>(null);
   const [written, setWritten] = useState<{
     path: string;
     bytes: number;
@@ -139,6 +137,13 @@ export function ExportScreen() {
           'Counting…'
         )}
       </div>
+      {preview && preview.reviewedWithPending > 0 && (
+        // Projects from before "review means decided" can hold reviewed images with
+        // undecided predictions: say what this export does with them before it is written.
+        <p className="warning" role="alert" data-testid="export-reviewed-pending">
+          {preview.reviewedWithPendingNote}
+        </p>
+      )}
       <button
         className="primary"
         disabled={busy || !path.trim()}

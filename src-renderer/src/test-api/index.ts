@@ -15,7 +15,7 @@ export interface EditorSnapshot {
   status: string | null;
   annotations: Pick<
     Annotation,
-    'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId'
+    'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId' | 'rle' | 'area'
   >[];
   selectedId: number | null;
   tool: string;
@@ -23,6 +23,12 @@ export interface EditorSnapshot {
   pan: { x: number; y: number };
   history: { undo: number; redo: number };
   saving: number;
+  /** The file check of the open image, and the reason editing is off (null: editable). */
+  file: { state: string; message: string | null } | null;
+  notEditable: string | null;
+  /** The review prompt's pending count while it is open. */
+  reviewPrompt: number | null;
+  showRejected: boolean;
 }
 
 export interface LabelwrightTestApi {
@@ -57,21 +63,29 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
         imageId: s.imageId,
         imageName: s.image?.name ?? null,
         status: s.status,
-        annotations: s.annotations.map(({ id, categoryId, bbox, state, source, score, predictionId }) => ({
-          id,
-          categoryId,
-          bbox,
-          state,
-          source,
-          score,
-          predictionId,
-        })),
+        annotations: s.annotations.map(
+          ({ id, categoryId, bbox, state, source, score, predictionId, rle, area }) => ({
+            id,
+            categoryId,
+            bbox,
+            state,
+            source,
+            score,
+            predictionId,
+            rle,
+            area,
+          }),
+        ),
         selectedId: s.selectedId,
         tool: s.tool,
         zoom: s.view.zoom,
         pan: s.view.pan,
         history: s.historyDepth,
         saving: s.savingCount,
+        file: s.file,
+        notEditable: store.notEditable(),
+        reviewPrompt: s.reviewPrompt,
+        showRejected: s.showRejected,
       };
     },
     toClient(x, y) {

@@ -186,6 +186,14 @@ export const actions: Action[] = [
     perform: ({ store }) => selectCycle(store, -1),
   },
   {
+    id: 'pred.showRejected',
+    label: 'Show / hide rejected annotations (to restore them)',
+    keys: ['h'],
+    group: 'Predictions',
+    capture: 'none',
+    perform: ({ store }) => store.set({ showRejected: !store.get().showRejected }),
+  },
+  {
     id: 'history.undo',
     label: 'Undo',
     keys: ['mod+z'],
@@ -254,7 +262,7 @@ export const actions: Action[] = [
   },
   {
     id: 'nav.reviewed',
-    label: 'Mark reviewed, go to next unreviewed (tap Space)',
+    label: 'Mark reviewed (pending predictions: asks), go to next unreviewed (tap Space)',
     keys: ['space'],
     group: 'Navigation',
     capture: 'none',

@@ -2,10 +2,9 @@
  * The mask brush and eraser: a stroke paints (or erases) discs of the brush size along
  * the pointer's path into the selected annotation's mask, and is one intent on release.
  */
-import { unionBox, type Bbox } from '../geometry';
 import { renderMask } from '../masks';
 import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from '../rle';
-import { annotationById, categoryColor, type EditorTool, type Gesture, type GesturePreview } from './tool';
+import { categoryColor, type EditorTool, type Gesture, type GesturePreview } from './tool';
 
 function maskTool(id: 'brush' | 'eraser', value: 0 | 1): EditorTool {
   return {
@@ -41,11 +40,9 @@ function maskTool(id: 'brush' | 'eraser', value: 0 | 1): EditorTool {
           return (preview = { kind: 'paint', id: a.id, canvas });
         },
         end() {
-          // The box follows the mask; a box-only annotation keeps its box, grown to hold the mask.
-          const current = annotationById(host, a.id);
-          const mb = maskBbox(mask);
-          const bbox = mb && current && !current.rle ? unionBox(current.bbox as Bbox, mb) : mb;
-          host.setMask(a.id, mb ? encodeMask(mask) : null, bbox, value ? 'Brush' : 'Erase');
+          // The mask alone: its box follows it by the shared rule (the store says so when a
+          // box-only annotation's box is fitted to its new mask). Erasing it all removes it.
+          host.setMask(a.id, maskBbox(mask) ? encodeMask(mask) : null, value ? 'Brush' : 'Erase');
         },
       };
     },
