@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../../../src-main/shared/contract';
 import { applyChanges, invertChanges, toWire, type LocalChange } from './changes';
 import { History } from './history';
-import { decodeRle, encodeMask, maskBbox } from './rle';
+import { decodeRle, encodeMask } from '../../../src-main/shared/masks';
+import { maskBbox } from './mask-paint';
 import { clampMove, fitView, fromCorners, iou, resizeBox, toImage, zoomAt } from './geometry';
 
 const ann = (id: number, extra: Partial<Annotation> = {}): Annotation => ({
@@ -117,7 +118,7 @@ describe('changes follow the shared edit rules', () => {
       state: 'accepted',
       source: 'model-edited',
     });
-    expect(maskBbox(decodeRle(moved.rle as { size: [number, number]; counts: string }))).toEqual([
+    expect(maskBbox(decodeRle(moved.rle!))).toEqual([
       40, 50, 20, 20,
     ]);
     const [resized] = applyChanges([masked()], IMG, [

@@ -4,7 +4,8 @@
  * cached by content and colour.
  */
 import type { Rle } from '../../../src-main/shared/contract';
-import { decodeRle, hexToRgb, maskBbox, type Mask } from './rle';
+import { decodeRle, type BinaryMask as Mask } from '../../../src-main/shared/masks';
+import { hexToRgb, maskBbox } from './mask-paint';
 
 export interface MaskSprite {
   canvas: HTMLCanvasElement;
@@ -26,7 +27,7 @@ export function maskSprite(rle: Rle, color: string): MaskSprite | null {
   }
   let sprite: MaskSprite | null = null;
   try {
-    const mask = decodeRle(rle as { size: [number, number]; counts: string });
+    const mask = decodeRle(rle);
     const b = maskBbox(mask);
     if (b) sprite = { canvas: renderMaskRegion(mask, color, b[0], b[1], b[2], b[3]), x: b[0], y: b[1] };
   } catch {

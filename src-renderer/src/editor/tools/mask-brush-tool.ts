@@ -3,7 +3,8 @@
  * the pointer's path into the selected annotation's mask, and is one intent on release.
  */
 import { renderMask } from '../masks';
-import { decodeRle, encodeMask, maskBbox, paintSegment, type Mask } from '../rle';
+import { decodeRle, encodeMask, type BinaryMask as Mask } from '../../../../src-main/shared/masks';
+import { maskBbox, paintSegment } from '../mask-paint';
 import { categoryColor, type EditorTool, type Gesture, type GesturePreview } from './tool';
 
 function maskTool(id: 'brush' | 'eraser', value: 0 | 1): EditorTool {
@@ -20,7 +21,7 @@ function maskTool(id: 'brush' | 'eraser', value: 0 | 1): EditorTool {
         return null;
       }
       const mask: Mask = a.rle
-        ? decodeRle(a.rle as { size: [number, number]; counts: string })
+        ? decodeRle(a.rle)
         : { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
       const color = categoryColor(host.categories, a.categoryId);
       const radius = () => host.get().brushSize / 2;
