@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export type PrelabelTarget = 'current' | 'selection' | 'unlabeled' | 'all';
 
@@ -27,5 +27,15 @@ export class PrelabelPage {
       /done|failed|cancelled/,
       { timeout },
     );
+  }
+
+  /** The newest job's failed images (name + reason), as listed under it. */
+  failedItems(): Locator {
+    return this.page.getByTestId('job').first().getByTestId('failed-item');
+  }
+
+  /** Clicks "Retry failed" on the newest job. */
+  async retryFailed(): Promise<void> {
+    await this.page.getByTestId('job').first().getByTestId('retry-failed').click();
   }
 }

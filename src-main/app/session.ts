@@ -161,13 +161,16 @@ export class AppSession {
       'project.stats': () => p().stats(),
 
       'images.query': (q) => p().queryImages(q),
-      'images.get': ({ id }) => p().imageDetail(id),
-      'images.setStatus': ({ id, status }) => {
-        p().setReviewStatus(id, status);
-        changed([id]);
-        return { status };
+      'images.get': async ({ id, nav }) => {
+        await p().checkImageFile(id);
+        return p().imageDetail(id, nav);
       },
-      'images.nextUnreviewed': ({ after }) => ({ id: p().nextUnreviewed(after) }),
+      'images.setStatus': ({ id, status, pending }) => {
+        const r = p().setReviewStatus(id, status, pending);
+        changed([id]);
+        return r;
+      },
+      'images.nextUnreviewed': ({ after, nav }) => ({ id: p().nextUnreviewed(after, nav) }),
 
       'annotations.apply': ({ imageId, changes }) => {
         const r = p().applyAnnotationChanges(imageId, changes);
@@ -215,11 +218,13 @@ export class AppSession {
       'jobs.resume': ({ jobId }) => this.jobs().resume(jobId),
       'jobs.cancel': ({ jobId }) => this.jobs().cancel(jobId),
       'jobs.retry': ({ jobId }) => this.jobs().retry(jobId),
+      'jobs.items': ({ jobId, state }) => this.jobs().items(jobId, state),
 
       'export.preview': (opts) => p().exportPreview(opts),
       'export.coco': async ({ path, ...opts }) => {
         const s = await exportCoco(p(), path, opts);
-        return { images: s.images, annotations: s.annotations, categories: s.categories, path: s.path, bytes: s.bytes };
+        const { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, bytes } = s;
+        return { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, path: s.path, bytes };
       },
 
       'report.corrections': () => p().correctionReport(),

@@ -1,9 +1,11 @@
 /**
  * The `images` table: one row per image file (path, content hash, size, review status)
- * with the per-image counters of schema 2 (annotation_count, pending_count, top_score).
+ * with the per-image counters of schema 2 (annotation_count, pending_count, top_score),
+ * and schema 4's file state and uncertainty.
  * All SQL on `images` lives here.
  */
 import type { ImageRecord, ReviewStatus } from '../shared/contract';
+import type { FileState } from '../shared/api';
 import { stmt, streaming, type DbHandle } from './statements';
 
 const IMAGE_COLUMNS = `id, path, hash, width, height, bytes, status`;
@@ -111,10 +113,15 @@ export function markImagePrelabeled(h: DbHandle, id: number, now: number): void 
   stmt(h, `UPDATE images SET status = 'prelabeled', human_touched_at = NULL, updated_at = ? WHERE id = ?`).run(now, id);
 }
 
+/** The score threshold of a category without its own (DEFAULT_THRESHOLD in inference/glip/postprocess.ts; schema 4 has it too). */
+const DEFAULT_THRESHOLD_SQL = '0.5';
+
 const RECOMPUTE = `
   annotation_count = (SELECT count(*) FROM annotations a WHERE a.image_id = images.id AND a.state IN ('pending','accepted')),
   pending_count    = (SELECT count(*) FROM annotations a WHERE a.image_id = images.id AND a.state = 'pending'),
-  top_score        = (SELECT max(a.score) FROM annotations a WHERE a.image_id = images.id AND a.state IN ('pending','accepted'))`;
+  top_score        = (SELECT max(a.score) FROM annotations a WHERE a.image_id = images.id AND a.state IN ('pending','accepted')),
+  uncertainty      = (SELECT min(abs(a.score - ifnull(c.threshold, ${DEFAULT_THRESHOLD_SQL}))) FROM annotations a JOIN categories c ON c.id = a.category_id
+                      WHERE a.image_id = images.id AND a.state = 'pending' AND a.score IS NOT NULL)`;
 
 /**
  * Recomputes the per-image counters (schema 2) of the given images from their
@@ -132,7 +139,7 @@ export function refreshImageCounters(h: DbHandle, imageIds: Iterable<number>): v
   for (const id of ids) one.run(id);
 }
 
-// ---- the image browser (reads the counters, never joins annotations for a page) ----
+// ---- the image browser and editor navigation (one filter, one order) ----
 
 export interface ImageFilter {
   status?: ReviewStatus[];
@@ -141,6 +148,8 @@ export interface ImageFilter {
   /** Images with a pending or accepted annotation of this category. */
   categoryId?: number;
 }
+
+export type ImageSort = 'name' | 'uncertainty';
 
 export interface ImageSummaryRow {
   id: number;
@@ -151,16 +160,13 @@ export interface ImageSummaryRow {
   annotation_count: number;
   pending_count: number;
   top_score: number | null;
+  bytes: number;
+  file_state: FileState;
 }
 
-/** One page of images under a filter, in name order or by uncertainty (lowest top score first), with the total count. */
-export function imagePage(
-  h: DbHandle,
-  f: ImageFilter,
-  page: { sort: 'name' | 'uncertainty'; limit: number; offset: number },
-): { total: number; rows: ImageSummaryRow[] } {
+/** The WHERE clause of a filter (over `images i`), with its named arguments added to `args`. */
+function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
   const where: string[] = [];
-  const args: Record<string, unknown> = {};
   if (f.status && f.status.length) {
     const names = f.status.map((s, i) => {
       args[`s${i}`] = s;
@@ -177,29 +183,100 @@ export function imagePage(
     where.push(`i.id IN (SELECT a.image_id FROM annotations a WHERE a.category_id = @cat AND a.state IN ('pending','accepted'))`);
     args.cat = f.categoryId;
   }
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const order = page.sort === 'uncertainty' ? `ORDER BY ifnull(i.top_score, 2), i.path` : `ORDER BY i.path`;
+  return where;
+}
+
+/**
+ * The sort key of an order, as a row value over `images i`; the path breaks ties, so every
+ * image has one place. Uncertainty: the pending prediction nearest its threshold first
+ * (schema 4's `uncertainty`, a distance in [0, 1]); images without one (2) last.
+ */
+const SORT_KEY: Record<ImageSort, { cols: string[] }> = {
+  name: { cols: ['i.path'] },
+  uncertainty: { cols: ['ifnull(i.uncertainty, 2)', 'i.path'] },
+};
+
+const whereOf = (parts: string[]) => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
+
+/** One page of images under a filter and order, with the total count. */
+export function imagePage(
+  h: DbHandle,
+  f: ImageFilter,
+  page: { sort: ImageSort; limit: number; offset: number },
+): { total: number; rows: ImageSummaryRow[] } {
+  const args: Record<string, unknown> = {};
+  const w = whereOf(filterSql(f, args));
+  const order = `ORDER BY ${SORT_KEY[page.sort].cols.join(', ')}`;
   const total = (stmt(h, `SELECT count(*) AS n FROM images i ${w}`).get(args) as { n: number }).n;
   const rows = stmt(
     h,
-    `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score
+    `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
      FROM images i ${w} ${order} LIMIT @limit OFFSET @offset`,
   ).all({ ...args, limit: page.limit, offset: page.offset }) as ImageSummaryRow[];
   return { total, rows };
 }
 
-/** The images before and after `path` in name order. */
-export function neighbourIds(h: DbHandle, path: string): { prev: number | null; next: number | null } {
-  const prev = stmt(h, `SELECT id FROM images WHERE path < ? ORDER BY path DESC LIMIT 1`).get(path) as { id: number } | undefined;
-  const next = stmt(h, `SELECT id FROM images WHERE path > ? ORDER BY path LIMIT 1`).get(path) as { id: number } | undefined;
-  return { prev: prev?.id ?? null, next: next?.id ?? null };
+/**
+ * The first image after (`after`) or before (`before`) image `id` in the order, among those
+ * the filter keeps. Works from the image's own sort key, so it answers also for an image the
+ * filter no longer keeps (just marked reviewed under an "unreviewed" filter).
+ */
+export function imageNear(h: DbHandle, id: number, side: 'after' | 'before', f: ImageFilter, sort: ImageSort): number | null {
+  const args: Record<string, unknown> = { id };
+  const where = filterSql(f, args);
+  const key = SORT_KEY[sort].cols;
+  const cur = key.map((c) => c.replace(/\bi\./g, 'c.'));
+  const cmp = side === 'after' ? '>' : '<';
+  where.push(`(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM images c WHERE c.id = @id)`);
+  const dir = side === 'after' ? '' : ' DESC';
+  const r = stmt(h, `SELECT i.id FROM images i ${whereOf(where)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1`).get(args) as
+    | { id: number }
+    | undefined;
+  return r?.id ?? null;
 }
 
-/** The first image that is not reviewed after `path` in name order (`after`), or before it (`before`). */
-export function unreviewedNear(h: DbHandle, path: string, side: 'after' | 'before'): number | null {
-  const cmp = side === 'after' ? '>' : '<';
-  const r = stmt(h, `SELECT id FROM images WHERE path ${cmp} ? AND status != 'reviewed' ORDER BY path LIMIT 1`).get(path) as { id: number } | undefined;
+/** The first image in the order that the filter keeps (`first`) or the last one. */
+export function imageAtEnd(h: DbHandle, end: 'first' | 'last', f: ImageFilter, sort: ImageSort): number | null {
+  const args: Record<string, unknown> = {};
+  const dir = end === 'first' ? '' : ' DESC';
+  const r = stmt(h, `SELECT i.id FROM images i ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`).get(
+    args,
+  ) as { id: number } | undefined;
   return r?.id ?? null;
+}
+
+// ---- the state of each image's file (services/image-files.ts checks them) ----
+
+export interface ImageFileRow {
+  id: number;
+  path: string;
+  hash: string;
+  bytes: number;
+  added_at: number;
+  file_state: FileState;
+  file_mtime: number | null;
+}
+
+const FILE_COLUMNS = `id, path, hash, bytes, added_at, file_state, file_mtime`;
+
+export function imageFileRow(h: DbHandle, id: number): ImageFileRow | undefined {
+  return stmt(h, `SELECT ${FILE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageFileRow | undefined;
+}
+
+/** Every image's file facts, streamed in id order (for `labelwright stats`). */
+export function iterateImageFiles(h: DbHandle): IterableIterator<ImageFileRow> {
+  return streaming(h, `SELECT ${FILE_COLUMNS} FROM images ORDER BY id`).iterate() as IterableIterator<ImageFileRow>;
+}
+
+/** Records what a check found; `mtime` (when given) is the file's mtime its hash was verified at. */
+export function setFileState(h: DbHandle, id: number, state: FileState, mtime?: number): void {
+  if (mtime === undefined) stmt(h, `UPDATE images SET file_state = ? WHERE id = ? AND file_state IS NOT ?`).run(state, id, state);
+  else stmt(h, `UPDATE images SET file_state = ?, file_mtime = ? WHERE id = ?`).run(state, mtime, id);
+}
+
+/** Images per stored file state. */
+export function imageCountsByFileState(h: DbHandle): { state: FileState; n: number }[] {
+  return stmt(h, `SELECT file_state AS state, count(*) AS n FROM images GROUP BY file_state`).all() as { state: FileState; n: number }[];
 }
 
 /** Ids and paths of every image, or of the unlabeled ones, in path order. */

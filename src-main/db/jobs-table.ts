@@ -122,3 +122,19 @@ export function failedItems(h: DbHandle, jobId: number): { path: string; error: 
     `SELECT i.path, j.error FROM job_items j JOIN images i ON i.id = j.image_id WHERE j.job_id = ? AND j.state = 'failed' ORDER BY i.path`,
   ).all(jobId) as { path: string; error: string }[];
 }
+
+export interface JobItemRow {
+  imageId: number;
+  path: string;
+  state: ItemState;
+  error: string | null;
+}
+
+/** A job's items in one state with their images' paths and errors, in path order. */
+export function jobItemsByState(h: DbHandle, jobId: number, state: ItemState): JobItemRow[] {
+  return stmt(
+    h,
+    `SELECT i.id AS imageId, i.path, j.state, j.error FROM job_items j JOIN images i ON i.id = j.image_id
+     WHERE j.job_id = ? AND j.state = ? ORDER BY i.path`,
+  ).all(jobId, state) as JobItemRow[];
+}

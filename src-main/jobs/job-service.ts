@@ -1,4 +1,4 @@
-import type { JobInfo, JobProgress, JobStart } from '../shared/api';
+import type { JobInfo, JobItemInfo, JobProgress, JobStart } from '../shared/api';
 import type { ProjectService } from '../services/project-service';
 
 /**
@@ -14,6 +14,8 @@ export interface JobService {
   /** Finishes the image in flight, keeps it, and stops. */
   cancel(jobId: number): Promise<JobInfo>;
   retry(jobId: number): Promise<JobInfo>;
+  /** The job's images in one state (failed ones with their reasons), in path order. */
+  items(jobId: number, state: JobItemInfo['state']): JobItemInfo[];
   /** Resolves when the job stops running (done, paused, cancelled or failed). */
   whenSettled(jobId: number): Promise<JobInfo>;
   onProgress(listener: (p: JobProgress) => void): () => void;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { JobStart as JobStartSchema, type JobInfo, type JobProgress, type JobStart } from '../shared/api';
+import { basename } from 'node:path';
+import { JobStart as JobStartSchema, type JobInfo, type JobItemInfo, type JobProgress, type JobStart } from '../shared/api';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import { findPack, packSha256 } from '../inference/packs/index';
 import { createWorkerEngine, type WorkerEngine } from '../inference/worker/worker-engine';
-import { failedItems } from '../db/jobs-table';
+import { failedItems, jobItemsByState } from '../db/jobs-table';
 import type { ProjectService } from '../services/project-service';
 import type { JobService } from './job-service';
 import { createJob, findResumable, getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
@@ -107,6 +108,11 @@ export class LocalJobService implements JobService {
     requeueInterrupted(this.pdb, jobId);
     requeueFailed(this.pdb, jobId);
     return this.launch(jobId);
+  }
+
+  items(jobId: number, state: JobItemInfo['state']): JobItemInfo[] {
+    getJob(this.pdb, jobId);
+    return jobItemsByState(this.pdb, jobId, state).map((r) => ({ imageId: r.imageId, name: basename(r.path), state: r.state, error: r.error }));
   }
 
   /** Failed items with their reasons, in path order. */

@@ -44,9 +44,12 @@ describe('images.query', () => {
     expect(all.items[3]).toMatchObject({ name: 'd.jpg', annotations: 0, pending: 0, topScore: null });
   });
 
-  it('sorts by uncertainty: lowest top score first, images without model output last', () => {
+  it('sorts by uncertainty: the pending prediction nearest its threshold first, images without pending output last', () => {
     const { svc } = setup();
-    expect(names(svc, { sort: 'uncertainty' })).toEqual(['b.jpg', 'e.jpg', 'a.jpg', 'c.jpg', 'd.jpg']);
+    // Thresholds: none set, so the default 0.5 for both. Pending distances |score − 0.5|:
+    // a: red 0.9 → 0.4, blue 0.3 → 0.2 → 0.2;  e: red 0.6 → 0.1.  b (accepted), c (none) and
+    // d (rejected) have no pending prediction: last, in name order.
+    expect(names(svc, { sort: 'uncertainty' })).toEqual(['e.jpg', 'a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
   });
 
   it('filters by status, category, pending and minimum score (combined)', () => {
@@ -95,9 +98,117 @@ describe('images.get and navigation', () => {
     const { svc, a, b, c, d, e } = setup();
     expect(svc.nextUnreviewed(b)).toBe(d); // c is reviewed
     expect(svc.nextUnreviewed(e)).toBe(a); // wraps
-    for (const id of [a, b, d]) svc.setReviewStatus(id, 'reviewed');
+    for (const id of [a, b, d]) svc.setReviewStatus(id, 'reviewed', 'accept');
     expect(svc.nextUnreviewed(e)).toBeNull();
     expect(svc.nextUnreviewed(a)).toBe(e);
     void c;
+  });
+});
+
+/**
+ * Hand-made triage set. Thresholds: red 0.8, blue none (the default 0.5), green 0.3.
+ *   a: red 0.95 pending (|0.95−0.8| = 0.15), blue 0.9 pending (|0.9−0.5| = 0.4)  → 0.15
+ *   b: blue 0.55 pending (0.05)                                                    → 0.05
+ *   c: green 0.9 pending (0.6)                                                     → 0.6
+ *   d: red 0.82 accepted (decided: ignored), green 0.4 pending (0.1)               → 0.1
+ *   e: no model output                                                             → last
+ *   f: red 0.99 rejected (decided: ignored)                                        → last
+ * Most uncertain first: b, d, a, c, then e, f by name. (By top score, the old order, a's
+ * 0.95 put it after c's 0.9.)
+ */
+function triage() {
+  const svc = ProjectService.create(join(tmp(), 't.lw'));
+  const [a, b, c, d, e, f] = insertImages(svc, ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ path: `/data/${n}.jpg` })));
+  const [red, blue, green] = svc.addCategories([{ name: 'red' }, { name: 'blue' }, { name: 'green' }]).map((x) => x.id);
+  svc.updateCategory(red, { threshold: 0.8 });
+  svc.updateCategory(green, { threshold: 0.3 });
+  const box = [1, 1, 10, 10] as [number, number, number, number];
+  const ids = insertPredictions(svc, [
+    { imageId: a, categoryId: red, bbox: box, score: 0.95 },
+    { imageId: a, categoryId: blue, bbox: box, score: 0.9 },
+    { imageId: b, categoryId: blue, bbox: box, score: 0.55 },
+    { imageId: c, categoryId: green, bbox: box, score: 0.9 },
+    { imageId: d, categoryId: red, bbox: box, score: 0.82 },
+    { imageId: d, categoryId: green, bbox: box, score: 0.4 },
+    { imageId: f, categoryId: red, bbox: box, score: 0.99 },
+  ]);
+  svc.applyAnnotationChanges(d, [{ op: 'update', id: ids[4][1]!, patch: { state: 'accepted' } }]);
+  svc.applyAnnotationChanges(f, [{ op: 'update', id: ids[6][1]!, patch: { state: 'rejected' } }]);
+  return { svc, a, b, c, d, e, f, red, blue, green, bBlue: ids[2][1]! };
+}
+
+describe('uncertainty order (per-category thresholds)', () => {
+  it('ranks by the pending prediction nearest its own threshold', () => {
+    const { svc } = triage();
+    expect(names(svc, { sort: 'uncertainty' })).toEqual(['b.jpg', 'd.jpg', 'a.jpg', 'c.jpg', 'e.jpg', 'f.jpg']);
+    expect(names(svc, { sort: 'uncertainty', limit: 2, offset: 2 })).toEqual(['a.jpg', 'c.jpg']);
+  });
+
+  it('follows threshold changes and decisions', () => {
+    const { svc, a, b, blue, bBlue } = triage();
+    // blue's threshold 0.9: a's blue 0.9 sits on it (0) and b's 0.55 moves away (0.35).
+    svc.updateCategory(blue, { threshold: 0.9 });
+    expect(names(svc, { sort: 'uncertainty' })).toEqual(['a.jpg', 'd.jpg', 'b.jpg', 'c.jpg', 'e.jpg', 'f.jpg']);
+    // b's only pending prediction decided: b has nothing left to triage and goes last, by name.
+    svc.applyAnnotationChanges(b, [{ op: 'update', id: bBlue, patch: { state: 'accepted' } }]);
+    expect(names(svc, { sort: 'uncertainty' })).toEqual(['a.jpg', 'd.jpg', 'c.jpg', 'b.jpg', 'e.jpg', 'f.jpg']);
+    void a;
+  });
+});
+
+describe('navigation follows the grid (defect 8)', () => {
+  /** Reviewed before the model ran (an old project): a, c, d, e. Name order a, c, d, e; uncertainty d, a, c, e. */
+  function reviewedSet() {
+    const svc = ProjectService.create(join(tmp(), 'n.lw'));
+    const [a, b, c, d, e, f] = insertImages(svc, ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ path: `/data/${n}.jpg` })));
+    for (const id of [a, c, d, e]) svc.setReviewStatus(id, 'reviewed');
+    const [red, , green] = svc.addCategories([{ name: 'red' }, { name: 'blue' }, { name: 'green' }]).map((x) => x.id);
+    svc.updateCategory(red, { threshold: 0.8 });
+    svc.updateCategory(green, { threshold: 0.3 });
+    const box = [1, 1, 10, 10] as [number, number, number, number];
+    insertPredictions(svc, [
+      { imageId: a, categoryId: red, bbox: box, score: 0.95 }, // 0.15
+      { imageId: b, categoryId: red, bbox: box, score: 0.85 }, // 0.05
+      { imageId: c, categoryId: green, bbox: box, score: 0.9 }, // 0.6
+      { imageId: d, categoryId: green, bbox: box, score: 0.4 }, // 0.1
+    ]);
+    return { svc, a, b, c, d, e, f };
+  }
+
+  it('images.get with a status filter gives prev/next only among those images, in the asked order', () => {
+    const { svc, a, b, c, d, e } = reviewedSet();
+    const reviewed = { status: ['reviewed' as const] };
+    const nav = (id: number, q?: Parameters<ProjectService['imageDetail']>[1]) => {
+      const x = svc.imageDetail(id, q);
+      return [x.prevId, x.nextId];
+    };
+    expect(nav(c)).toEqual([b, d]); // no query: all images by name
+    expect(nav(c, reviewed)).toEqual([a, d]); // b is not reviewed
+    expect(nav(a, reviewed)).toEqual([null, c]);
+    expect(nav(e, reviewed)).toEqual([d, null]);
+    // Uncertainty among the reviewed: d (0.1), a (0.15), c (0.6), e (none).
+    expect(nav(d, { ...reviewed, sort: 'uncertainty' })).toEqual([null, a]);
+    expect(nav(c, { ...reviewed, sort: 'uncertainty' })).toEqual([a, e]);
+    expect(nav(e, { ...reviewed, sort: 'uncertainty' })).toEqual([c, null]);
+    // The same order as the grid's list.
+    expect(svc.queryImages({ ...reviewed, sort: 'uncertainty' }).items.map((i) => i.id)).toEqual([d, a, c, e]);
+  });
+
+  it('an image the filter no longer keeps still has its place', () => {
+    const { svc, a, b, c } = reviewedSet();
+    // b is not reviewed, yet opened under the "reviewed" filter (it was, a moment ago): a before, c after.
+    const x = svc.imageDetail(b, { status: ['reviewed'] });
+    expect([x.prevId, x.nextId]).toEqual([a, c]);
+  });
+
+  it('next unreviewed walks the query order and wraps', () => {
+    const { svc, a, b, f } = reviewedSet();
+    expect(svc.nextUnreviewed(a)).toBe(b); // name order
+    // Uncertainty: b (0.05), d, a, c, e, f: after a come c and e (reviewed), then f.
+    expect(svc.nextUnreviewed(a, { sort: 'uncertainty' })).toBe(f);
+    expect(svc.nextUnreviewed(f, { sort: 'uncertainty' })).toBe(b); // wraps to the start
+    expect(svc.nextUnreviewed(a, { status: ['reviewed'] })).toBeNull(); // nothing unreviewed in the query
+    expect(svc.nextUnreviewed(a, { hasPending: true })).toBe(b); // f has no pending: out of the query
+    expect(svc.nextUnreviewed(b, { hasPending: true })).toBeNull(); // b is the only one
   });
 });

@@ -1,9 +1,19 @@
 import { basename } from 'node:path';
-import { ImageQuery as ImageQuerySchema, type ImageDetail, type ImagePage, type ImageQuery, type ImageSummary } from '../shared/api';
+import {
+  ImageQuery as ImageQuerySchema,
+  NavQuery as NavQuerySchema,
+  type ImageDetail,
+  type ImagePage,
+  type ImageQuery,
+  type ImageSummary,
+  type NavQuery,
+} from '../shared/api';
+import type { ReviewStatus } from '../shared/contract';
 import type { Annotation, ImageRecord } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import { imageById, imagePage, neighbourIds, unreviewedNear, type ImageSummaryRow } from '../db/images-table';
+import { imageAtEnd, imageById, imageFileRow, imageNear, imagePage, type ImageFilter, type ImageSummaryRow } from '../db/images-table';
+import { fileMessage, refreshFileStates } from './image-files';
 import { liveAnnotationsOf, type AnnotationRow } from '../db/annotations-table';
 
 /**
@@ -19,9 +29,11 @@ export function queryImages(pdb: ProjectDb, raw: ImageQuery): ImagePage {
   const { total, rows } = imagePage(
     pdb,
     { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId },
-    { sort: q.sort === 'uncertainty' ? 'uncertainty' : 'name', limit: q.limit, offset: q.offset },
+    { sort: q.sort, limit: q.limit, offset: q.offset },
   );
-  return { total, items: rows.map(toSummary) };
+  // One stat per image of the page: a file that went away is marked without being opened.
+  const files = refreshFileStates(pdb, rows);
+  return { total, items: rows.map((r) => toSummary({ ...r, file_state: files.get(r.id) ?? r.file_state })) };
 }
 
 function toSummary(r: ImageSummaryRow): ImageSummary {
@@ -34,6 +46,7 @@ function toSummary(r: ImageSummaryRow): ImageSummary {
     annotations: r.annotation_count,
     pending: r.pending_count,
     topScore: r.top_score,
+    fileState: r.file_state,
   };
 }
 
@@ -67,22 +80,41 @@ export function imageAnnotations(pdb: ProjectDb, img: { id: number; width: numbe
   return liveAnnotationsOf(pdb, img.id).map((r) => toAnnotation(r, img.height, img.width));
 }
 
-export function getImageDetail(pdb: ProjectDb, id: number): ImageDetail {
+/**
+ * The image with its annotations; prevId/nextId walk the navigation query (the grid's
+ * filter and order, default all images by name), as images.query lists them. `file` is the
+ * stored verdict of the last file check (images.get runs checkImageFile first).
+ */
+export function getImageDetail(pdb: ProjectDb, id: number, nav?: NavQuery): ImageDetail {
   const image = imageRecord(pdb, id);
-  const { prev, next } = neighbourIds(pdb, image.path);
+  const { filter, sort } = navOf(nav);
+  const file = imageFileRow(pdb, id)!;
   return {
     image: { ...image, name: basename(image.path) },
     annotations: imageAnnotations(pdb, image),
-    prevId: prev,
-    nextId: next,
+    prevId: imageNear(pdb, id, 'before', filter, sort),
+    nextId: imageNear(pdb, id, 'after', filter, sort),
+    file: { state: file.file_state, message: fileMessage(file.file_state, image.path) },
   };
 }
 
+const NOT_REVIEWED: ReviewStatus[] = ['unlabeled', 'prelabeled', 'in_progress'];
+
 /**
- * The next image in name order after `after` that is not reviewed, wrapping around to the
- * start; null when every other image is reviewed.
+ * The next image after `after` in the navigation query's order that the query keeps and
+ * that is not reviewed, wrapping around to the start; null when there is no other.
  */
-export function nextUnreviewed(pdb: ProjectDb, after: number): number | null {
-  const cur = imageRecord(pdb, after);
-  return unreviewedNear(pdb, cur.path, 'after') ?? unreviewedNear(pdb, cur.path, 'before');
+export function nextUnreviewed(pdb: ProjectDb, after: number, nav?: NavQuery): number | null {
+  imageRecord(pdb, after);
+  const { filter, sort } = navOf(nav);
+  const status = (filter.status ?? NOT_REVIEWED).filter((s) => s !== 'reviewed');
+  if (!status.length) return null;
+  const f: ImageFilter = { ...filter, status };
+  const first = imageNear(pdb, after, 'after', f, sort) ?? imageAtEnd(pdb, 'first', f, sort);
+  return first === after ? null : first;
+}
+
+function navOf(nav: NavQuery | undefined): { filter: ImageFilter; sort: 'name' | 'uncertainty' } {
+  const q = NavQuerySchema.parse(nav ?? {});
+  return { filter: { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId }, sort: q.sort };
 }

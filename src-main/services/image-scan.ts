@@ -21,7 +21,7 @@ export function isImagePath(p: string): boolean {
 export async function listImageFiles(root: string): Promise<string[]> {
   const top = resolve(root);
   const st = await stat(top).catch(() => null);
-  if (!st) throw new LwError('NOT_FOUND', `Folder not found: ${top}`);
+  if (!st) throw new LwError('NOT_FOUND', `Folder not found: ${top}`, 'Check the path: the folder must exist on the computer running Labelwright.');
   if (!st.isDirectory()) {
     if (isImagePath(top)) return [top];
     throw new LwError('INVALID_ARGUMENT', `${top} is neither a folder nor an image file`);

@@ -7,17 +7,28 @@ import type {
   ReviewStatus,
 } from '../shared/contract';
 import { ProjectDb, type OpenOptions } from '../db/project-db';
-import { addImages, getImage, listImages, setReviewStatus, type AddProgress } from './images';
+import { addImages, getImage, listImages, setReviewStatus, type AddProgress, type SetStatusResult } from './images';
 import { imageFile } from '../db/images-table';
 import { addCategories, listCategories, nameKey, removeCategory, renameCategory, updateCategory, type CategoryPatch } from './categories';
 import { projectStats } from './stats';
 import { importDataset, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
-import type { AnnotationChange, ApplyChangesResult, CategoryWithCount, CorrectionRow, ImageDetail, ImagePage, ImageQuery } from '../shared/api';
+import type {
+  AnnotationChange,
+  ApplyChangesResult,
+  CategoryWithCount,
+  CorrectionRow,
+  ImageDetail,
+  ImagePage,
+  ImageQuery,
+  NavQuery,
+  PendingPolicy,
+} from '../shared/api';
 import { getImageDetail, nextUnreviewed, queryImages } from './image-queries';
+import { checkImageFile, type FileCheck } from './image-files';
 import { applyAnnotationChanges } from './annotation-edits';
 import { listCategoriesWithCounts, mergeCategories } from './category-merge';
 import { correctionReport } from './corrections';
-import { exportPreview, type ExportPreviewOptions } from './export-preview';
+import { exportPreview, type ExportCounts, type ExportPreviewOptions } from './export-preview';
 
 /**
  * The one project API that every surface calls: the CLI, the Electron shell and the
@@ -65,8 +76,9 @@ export class ProjectService {
     return getImage(this.pdb, id);
   }
 
-  setReviewStatus(imageId: number, status: ReviewStatus): void {
-    setReviewStatus(this.pdb, imageId, status);
+  /** Review means decided: `reviewed` with pending predictions needs a policy for them (see images.ts). */
+  setReviewStatus(imageId: number, status: ReviewStatus, pending?: PendingPolicy): SetStatusResult {
+    return setReviewStatus(this.pdb, imageId, status, pending);
   }
 
   /** The file behind an image id, or null: the only files the image routes serve. */
@@ -130,13 +142,18 @@ export class ProjectService {
     return queryImages(this.pdb, q);
   }
 
-  /** The editor's view of one image: record, annotations (all but archived), prev/next in name order. */
-  imageDetail(id: number): ImageDetail {
-    return getImageDetail(this.pdb, id);
+  /** The editor's view of one image: record, annotations (all but archived), prev/next within `nav` (the grid's filter and order). */
+  imageDetail(id: number, nav?: NavQuery): ImageDetail {
+    return getImageDetail(this.pdb, id, nav);
   }
 
-  nextUnreviewed(after: number): number | null {
-    return nextUnreviewed(this.pdb, after);
+  nextUnreviewed(after: number, nav?: NavQuery): number | null {
+    return nextUnreviewed(this.pdb, after, nav);
+  }
+
+  /** Checks the image's file now (missing, unreadable, changed) and records the verdict. */
+  checkImageFile(id: number): Promise<FileCheck> {
+    return checkImageFile(this.pdb, id);
   }
 
   /** One undo step of the editor, in one transaction (see annotation-edits.ts for the rules). */
@@ -157,12 +174,13 @@ export class ProjectService {
     return correctionReport(this.pdb);
   }
 
-  exportPreview(opts: ExportPreviewOptions): { images: number; annotations: number; categories: number } {
+  exportPreview(opts: ExportPreviewOptions): ExportCounts {
     return exportPreview(this.pdb, opts);
   }
 
-  stats(): ProjectStats {
-    return projectStats(this.pdb);
+  /** `checkFiles`: stat every image's file for the missing/unreadable/changed counts (else the stored verdicts). */
+  stats(opts?: { checkFiles?: boolean }): ProjectStats {
+    return projectStats(this.pdb, opts);
   }
 
   /** Writes a dataset that a format reader checked (coco/import.ts), all in one transaction. */

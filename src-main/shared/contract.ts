@@ -145,6 +145,11 @@ export const ProjectStats = z.object({
   perCategory: z.array(
     z.object({ id: z.number().int(), name: z.string(), annotations: z.number().int(), images: z.number().int() }),
   ),
+  /**
+   * Images whose file is missing, unreadable or changed since it was added: the stored
+   * verdicts of the last checks, or (`labelwright stats`) a fresh stat of every file.
+   */
+  files: z.object({ missing: z.number().int(), unreadable: z.number().int(), changed: z.number().int() }),
 });
 export type ProjectStats = z.infer<typeof ProjectStats>;
 

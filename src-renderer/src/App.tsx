@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
+import type { CategoryWithCount, NavQuery, SessionInfo } from '../../src-main/shared/api';
 import { AppContext, type AppCtx, type Screen } from './app-context';
 import { errorMessage, type RpcClient } from '../../src-main/shared/rpc';
+import { LwError } from '../../src-main/shared/errors';
 import { EditorStore } from './editor/store';
 import type { KeyScheme } from './editor/actions';
 import { installTestApi, testModeRequested } from './test-api';
@@ -36,7 +37,8 @@ export function App({ client }: { client: RpcClient }) {
     localStorage.getItem(SCHEME_KEY) === 'cvat' ? 'cvat' : 'default',
   );
   const [dataVersion, setDataVersion] = useState(0);
-  const [toastMsg, setToast] = useState<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);
+  const [toastMsg, setToast] = useState<{ text: string; hint?: string; kind: 'info' | 'error'; at: number } | null>(null);
+  const [navQuery, setNavQuery] = useState<NavQuery>({ sort: 'name' });
   const [selection, setSelection] = useState<number[]>([]);
   const [fatal, setFatal] = useState<string | null>(null);
   const [connection, setConnection] = useState<'connected' | 'reconnecting'>('connected');
@@ -48,6 +50,11 @@ export function App({ client }: { client: RpcClient }) {
     (text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, at: Date.now() }),
     [],
   );
+  // Every failed call reaches the person: message, and the hint on its own line.
+  const toastError = useCallback((e: unknown) => {
+    if (e instanceof LwError) setToast({ text: e.message, hint: e.hint, kind: 'error', at: Date.now() });
+    else setToast({ text: errorMessage(e), kind: 'error', at: Date.now() });
+  }, []);
   const bump = useCallback(() => setDataVersion((v) => v + 1), []);
 
   const refreshCategories = useCallback(async () => {
@@ -56,9 +63,9 @@ export function App({ client }: { client: RpcClient }) {
       setCategories(cats);
       store.setCategories(cats);
     } catch (e) {
-      toast(errorMessage(e), 'error');
+      toastError(e);
     }
-  }, [client, store, toast]);
+  }, [client, store, toastError]);
 
   const applySession = useCallback(
     (s: SessionInfo, initial = false) => {
@@ -139,6 +146,12 @@ export function App({ client }: { client: RpcClient }) {
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [store]);
 
+  // The editor's D/A and "next unreviewed" walk the grid's filter and order; set before any
+  // load, so the first image opened from the grid already has its neighbours in that order.
+  useEffect(() => {
+    store.nav = navQuery;
+  }, [store, navQuery]);
+
   useEffect(() => {
     store.onSaved = () => setDataVersion((v) => v + 1);
     return () => {
@@ -159,7 +172,7 @@ export function App({ client }: { client: RpcClient }) {
 
   useEffect(() => {
     if (!toastMsg) return;
-    const t = setTimeout(() => setToast(null), toastMsg.kind === 'error' ? 6000 : 2200);
+    const t = setTimeout(() => setToast(null), toastMsg.kind === 'error' ? 8000 : 2200);
     return () => clearTimeout(t);
   }, [toastMsg]);
 
@@ -176,6 +189,7 @@ export function App({ client }: { client: RpcClient }) {
       setScreen(s);
     },
     openImage: (id) => {
+      store.nav = navQuery;
       setScreen('editor');
       void store.load(id);
     },
@@ -187,6 +201,9 @@ export function App({ client }: { client: RpcClient }) {
     dataVersion,
     bump,
     toast,
+    toastError,
+    navQuery,
+    setNavQuery,
     selection,
     setSelection,
   };
@@ -276,7 +293,17 @@ export function App({ client }: { client: RpcClient }) {
             role={toastMsg.kind === 'error' ? 'alert' : 'status'}
             data-testid="toast"
           >
-            {toastMsg.text}
+            <div className="toast-text">{toastMsg.text}</div>
+            {toastMsg.hint && (
+              <div className="toast-hint" data-testid="toast-hint">
+                {toastMsg.hint}
+              </div>
+            )}
+            {toastMsg.kind === 'error' && (
+              <button className="toast-close" aria-label="Dismiss" onClick={() => setToast(null)}>
+                ×
+              </button>
+            )}
           </div>
         )}
       </div>

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { CategoryWithCount, SessionInfo } from '../../src-main/shared/api';
+import type { CategoryWithCount, NavQuery, SessionInfo } from '../../src-main/shared/api';
 import type { RpcClient } from '../../src-main/shared/rpc';
 import type { EditorStore } from './editor/store';
 import type { KeyScheme } from './editor/actions';
@@ -23,6 +23,11 @@ export interface AppCtx {
   dataVersion: number;
   bump(): void;
   toast(text: string, kind?: 'info' | 'error'): void;
+  /** Shows a failed call as an error toast: the error's message, and its hint (what to do) on a line of its own. */
+  toastError(e: unknown): void;
+  /** The grid's current filter and sort: the editor's D/A and "next unreviewed" walk through it. */
+  navQuery: NavQuery;
+  setNavQuery(q: NavQuery): void;
   /** Image ids picked in the browser (for "pre-label the selection"). */
   selection: number[];
   setSelection(ids: number[]): void;

@@ -3,22 +3,23 @@ import { LwError } from '../../shared/errors';
 import { ProjectService } from '../../services/project-service';
 import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
-import { emit, table } from '../output';
+import { emit, table, type GlobalOptions } from '../output';
 import { follow } from './prelabel';
 
-const USAGE = 'jobs <project> | jobs resume <project> <job> | jobs retry <project> <job>';
+const USAGE = 'jobs <project> | jobs show <project> <job> | jobs resume <project> <job> | jobs retry <project> <job>';
 
 export const register: RegisterCommand = (program, action) => {
   program
     .command('jobs')
     .description('list pre-labeling jobs, or resume one, or retry its failed images')
     .usage(USAGE)
-    .argument('<project-or-action>', 'a project file to list its jobs, or resume | retry')
-    .argument('[args...]', '<project> <job> for resume and retry')
+    .argument('<project-or-action>', 'a project file to list its jobs, or show | resume | retry')
+    .argument('[args...]', '<project> <job> for show, resume and retry')
     .action(
       action(async (opts, first: string, args: string[]) => {
-        if (first === 'resume' || first === 'retry') {
+        if (first === 'show' || first === 'resume' || first === 'retry') {
           if (args.length !== 2 || !/^\d+$/.test(args[1])) throw new LwError('INVALID_ARGUMENT', `jobs ${first} needs <project> <job>`, `Usage: labelwright ${USAGE}`);
+          if (first === 'show') return showJob(opts, args[0], Number(args[1]));
           const svc = ProjectService.open(resolve(args[0]));
           const jobs = new LocalJobService(svc);
           try {
@@ -48,3 +49,28 @@ export const register: RegisterCommand = (program, action) => {
       }),
     );
 };
+
+/** One job's counts and each failed image with its reason (--json: the same, as data). */
+function showJob(opts: GlobalOptions, project: string, jobId: number): void {
+  const svc = ProjectService.open(resolve(project), { readonly: true });
+  try {
+    const jobs = new LocalJobService(svc);
+    const info = jobs.info(jobId);
+    const failed = jobs.items(jobId, 'failed');
+    emit(opts, { ...info, failedItems: failed }, () => {
+      const pending = info.total - info.done - info.failed - info.skipped;
+      const lines = [
+        `Job ${info.jobId} (${info.packs.join(' + ')}): ${info.state}${info.error ? ` (${info.error})` : ''}`,
+        `${info.total} image(s): ${info.done} done, ${info.failed} failed, ${info.skipped} skipped, ${pending} pending`,
+      ];
+      if (failed.length) {
+        lines.push('Failed:');
+        for (const f of failed) lines.push(`  ${f.name}: ${f.error ?? 'no reason recorded'}`);
+        lines.push(`Retry them with \`labelwright jobs retry ${project} ${jobId}\`.`);
+      }
+      return lines.join('\n');
+    });
+  } finally {
+    svc.close();
+  }
+}

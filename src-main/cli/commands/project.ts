@@ -62,10 +62,13 @@ export const register: RegisterCommand = (program, action) => {
       action((opts, project: string) => {
         const svc = ProjectService.open(resolve(project), { readonly: true });
         try {
-          const s = svc.stats();
+          // Every image's file is stat-ed (cheap; no reading): missing, unreadable, changed.
+          const s = svc.stats({ checkFiles: true });
+          const f = s.files;
           emit(opts, s, () =>
             [
               `Images: ${s.images} (${ReviewStatus.options.map((k) => `${k} ${s.byStatus[k]}`).join(', ')})`,
+              `Image files: ${f.missing + f.unreadable + f.changed ? `${f.missing} missing, ${f.unreadable} unreadable, ${f.changed} changed on disk` : 'all present'}`,
               `Annotations: ${s.annotations} (accepted ${s.annotationsByState.accepted}, pending ${s.annotationsByState.pending}, rejected ${s.annotationsByState.rejected})`,
               `Predictions: ${s.predictions} from ${s.runs} run(s)`,
               `Categories: ${s.categories}`,

@@ -5,6 +5,7 @@ import type { RpcClient } from '../../../src-main/shared/rpc';
 /** Jobs from `jobs.list`, kept live by `jobs.progress` events. */
 export function useJobs(
   client: RpcClient,
+  onError: (e: unknown) => void,
   version = 0,
 ): { jobs: (JobInfo | JobProgress)[]; refresh: () => void } {
   const [jobs, setJobs] = useState<(JobInfo | JobProgress)[]>([]);
@@ -13,14 +14,14 @@ export function useJobs(
     let live = true;
     client.call('jobs.list', {}).then(
       (list) => live && setJobs((cur) => mergeJobs(list, cur)),
-      () => undefined,
+      (e) => live && onError(e),
     );
     const off = client.on('jobs.progress', (p) => setJobs((cur) => upsert(cur, p)));
     return () => {
       live = false;
       off();
     };
-  }, [client, version, tick]);
+  }, [client, onError, version, tick]);
   return { jobs, refresh: () => setTick((t) => t + 1) };
 }
 

@@ -1,9 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ImageQuery, ImageSummary } from '../../../src-main/shared/api';
+import type { FileState, ImageQuery, ImageSummary } from '../../../src-main/shared/api';
 import type { ProjectStats, ReviewStatus } from '../../../src-main/shared/contract';
 import { imageUrl, useApp } from '../app-context';
-import { errorMessage } from '../../../src-main/shared/rpc';
 import { AddFolderCard } from './StartScreen';
 
 const PAGE = 200;
@@ -19,10 +18,20 @@ export const STATUS_LABEL: Record<ReviewStatus, string> = {
 
 type Filters = Pick<ImageQuery, 'status' | 'categoryId' | 'hasPending' | 'minScore' | 'sort'>;
 
+/** The grid's mark for an image whose file is not fine, and the tooltip that says why. */
+const FILE_MARK: Record<Exclude<FileState, 'ok'>, { label: string; why: string }> = {
+  missing: { label: 'File missing', why: 'The image file is not at its path any more.' },
+  unreadable: { label: 'Unreadable', why: 'The image file cannot be read as an image.' },
+  changed: { label: 'File changed', why: 'The image file changed on disk since it was added.' },
+};
+
 /** Virtualised grid over `images.query`: pages of 200 are fetched as rows come into view. */
 export function BrowserScreen() {
-  const { client, categories, openImage, dataVersion, session, selection, setSelection, toast } = useApp();
-  const [filters, setFilters] = useState<Filters>({ sort: 'name' });
+  const { client, categories, openImage, dataVersion, session, selection, setSelection, toastError, navQuery, setNavQuery } =
+    useApp();
+  // The filters outlive the screen (App holds them as the navigation query): back from the
+  // editor, the grid shows what it showed.
+  const [filters, setFilters] = useState<Filters>(() => ({ ...navQuery }));
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, ImageSummary[]>>(new Map());
   const [stats, setStats] = useState<ProjectStats | null>(null);
@@ -52,9 +61,15 @@ export function BrowserScreen() {
         setTotal(r.total);
         setPages(new Map([[0, r.items]]));
       })
-      .catch((e) => toast(errorMessage(e), 'error'));
-    client.call('project.stats', {}).then(setStats, () => undefined);
-  }, [client, filters, dataVersion, toast]);
+      .catch(toastError);
+    client.call('project.stats', {}).then(setStats, toastError);
+  }, [client, filters, dataVersion, toastError]);
+
+  // The editor's D/A and "next unreviewed" walk what the grid shows.
+  useEffect(() => {
+    const { status, categoryId, hasPending, minScore, sort } = filters;
+    setNavQuery({ status, categoryId, hasPending, minScore, sort });
+  }, [filters, setNavQuery]);
 
   const cols = Math.max(1, Math.floor((width - 8) / CELL_W));
   const rows = total == null ? 0 : Math.ceil(total / cols);
@@ -81,9 +96,12 @@ export function BrowserScreen() {
           if (g !== gen.current) return;
           setPages((m) => new Map(m).set(p, r.items));
         })
-        .catch(() => loading.current.delete(p));
+        .catch((e) => {
+          loading.current.delete(p);
+          toastError(e);
+        });
     }
-  }, [first, last, total, pages, client, filters]);
+  }, [first, last, total, pages, client, filters, toastError]);
 
   // Keyboard: arrows move the focus ring, Enter opens, Space adds to the selection.
   const [focus, setFocus] = useState(0);
@@ -192,9 +210,10 @@ export function BrowserScreen() {
           onChange={(e) => set({ sort: e.target.value as Filters['sort'] })}
           data-testid="sort"
           aria-label="Sort"
+          className="sort-select"
         >
           <option value="name">Sort: name</option>
-          <option value="uncertainty">Sort: most uncertain first</option>
+          <option value="uncertainty">Sort: most uncertain first (score nearest its threshold)</option>
         </select>
         <div className="spacer" />
         {selection.length > 0 && (
@@ -246,10 +265,11 @@ export function BrowserScreen() {
                 if (total == null || i >= total) return null;
                 const im = at(i);
                 if (!im) return <div key={c} className="cell placeholder" style={{ width: CELL_W - 8 }} />;
+                const mark = im.fileState !== 'ok' ? FILE_MARK[im.fileState] : null;
                 return (
                   <button
                     key={im.id}
-                    className={`cell ${selected.has(im.id) ? 'selected' : ''} ${i === focus ? 'focused' : ''}`}
+                    className={`cell ${selected.has(im.id) ? 'selected' : ''} ${i === focus ? 'focused' : ''} ${mark ? 'file-bad' : ''}`}
                     tabIndex={-1}
                     style={{ width: CELL_W - 8 }}
                     onClick={(e) => {
@@ -259,18 +279,30 @@ export function BrowserScreen() {
                     data-testid="grid-cell"
                     data-image-id={im.id}
                     data-name={im.name}
-                    title={`${im.name}\n${im.width}×${im.height}${im.topScore != null ? `\ntop score ${im.topScore.toFixed(2)}` : ''}`}
+                    data-file-state={im.fileState}
+                    title={`${im.name}\n${im.width}×${im.height}${im.topScore != null ? `\ntop score ${im.topScore.toFixed(2)}` : ''}${mark ? `\n⚠ ${mark.why}` : ''}`}
                   >
                     <div className="thumb">
-                      <img
-                        src={imageUrl(session, im.id, 'thumbnail') ?? ''}
-                        alt=""
-                        loading="lazy"
-                        decoding="async"
-                        draggable={false}
-                      />
+                      {im.fileState === 'missing' || im.fileState === 'unreadable' ? (
+                        <span className="thumb-none" aria-hidden>
+                          ⚠
+                        </span>
+                      ) : (
+                        <img
+                          src={imageUrl(session, im.id, 'thumbnail') ?? ''}
+                          alt=""
+                          loading="lazy"
+                          decoding="async"
+                          draggable={false}
+                        />
+                      )}
                       <span className={`badge status-${im.status}`}>{STATUS_LABEL[im.status]}</span>
                       {im.pending > 0 && <span className="badge pending">{im.pending} pending</span>}
+                      {mark && (
+                        <span className={`badge file-state file-${im.fileState}`} title={mark.why} data-testid="file-mark">
+                          ⚠ {mark.label}
+                        </span>
+                      )}
                     </div>
                     <div className="cell-meta">
                       <span className="name">{im.name}</span>

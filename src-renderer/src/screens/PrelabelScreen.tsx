@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { errorMessage } from '../../../src-main/shared/rpc';
 import { formatEta, useJobs } from '../panels/useJobs';
+import { FailedItems } from '../panels/FailedItems';
 
 type Target = 'current' | 'selection' | 'unlabeled' | 'all';
 
 /** Run model packs over images: choose packs and targets; live progress; pause, resume, cancel. */
 export function PrelabelScreen() {
-  const { client, store, selection, toast, categories, go } = useApp();
+  const { client, store, selection, toast, toastError, categories, go } = useApp();
   const [packs, setPacks] = useState<PackInfo[]>([]);
   const [ep, setEp] = useState<EpInfo | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
@@ -17,7 +17,7 @@ export function PrelabelScreen() {
   const [fuse, setFuse] = useState(false);
   const [overwriteHuman, setOverwriteHuman] = useState(false);
   const [busy, setBusy] = useState(false);
-  const { jobs, refresh } = useJobs(client);
+  const { jobs, refresh } = useJobs(client, toastError);
   const currentId = store.get().imageId;
 
   useEffect(() => {
@@ -34,9 +34,9 @@ export function PrelabelScreen() {
                 .map((p) => p.id),
         );
       },
-      (e) => toast(errorMessage(e), 'error'),
+      (e) => toastError(e),
     );
-  }, [client, toast]);
+  }, [client, toastError]);
 
   const start = async () => {
     const t =
@@ -67,7 +67,7 @@ export function PrelabelScreen() {
       });
       refresh();
     } catch (e) {
-      toast(errorMessage(e), 'error');
+      toastError(e);
     } finally {
       setBusy(false);
     }
@@ -78,7 +78,7 @@ export function PrelabelScreen() {
       await client.call(m, { jobId });
       refresh();
     } catch (e) {
-      toast(errorMessage(e), 'error');
+      toastError(e);
     }
   };
 
@@ -221,7 +221,9 @@ export function PrelabelScreen() {
                   </button>
                 )}
                 {j.failed > 0 && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') && (
-                  <button onClick={() => void act('jobs.retry', j.jobId)}>Retry failed</button>
+                  <button onClick={() => void act('jobs.retry', j.jobId)} data-testid="retry-failed">
+                    Retry failed
+                  </button>
                 )}
               </div>
               <div className="progress">
@@ -235,6 +237,7 @@ export function PrelabelScreen() {
                 {j.currentFile && <span className="mono"> · {j.currentFile.split(/[\\/]/).pop()}</span>}
                 {j.error && <span className="error"> · {j.error}</span>}
               </div>
+              <FailedItems jobId={j.jobId} failed={j.failed} />
             </div>
           );
         })}

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { AddImagesResult } from '../../../src-main/shared/contract';
 import { useApp } from '../app-context';
-import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
 
 /** Create or open a project by path (the browser host has no native dialogs), then add folders. */
 export function StartScreen() {
-  const { client, session, setSession, toast } = useApp();
+  const { client, session, setSession, toast, toastError } = useApp();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
@@ -20,7 +19,7 @@ export function StartScreen() {
       setSession(s);
       toast(`${method === 'project.create' ? 'Created' : 'Opened'} ${s.project?.name ?? p}`);
     } catch (e) {
-      setErr(errorMessage(e));
+      toastError(e);
     } finally {
       setBusy(false);
     }
@@ -85,7 +84,7 @@ export function StartScreen() {
 }
 
 export function AddFolderCard() {
-  const { client, session, bump, toast, go } = useApp();
+  const { client, session, bump, toast, toastError, go } = useApp();
   const [folder, setFolder] = useState('');
   const [progress, setProgress] = useState<{ done: number; total: number; path: string } | null>(null);
   const [result, setResult] = useState<AddImagesResult | null>(null);
@@ -106,7 +105,7 @@ export function AddFolderCard() {
       bump();
       toast(`Added ${r.added} images`);
     } catch (e) {
-      setErr(errorMessage(e));
+      toastError(e);
     } finally {
       setBusy(false);
     }
