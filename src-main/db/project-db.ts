@@ -112,7 +112,8 @@ function migrate(db: Db, from: number): void {
   for (const m of migrations) {
     if (m.version <= from) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if ('sql' in m) db.exec(m.sql);
+      else m.run(db);
       db.pragma(`user_version = ${m.version}`);
       db.pragma(`application_id = ${APPLICATION_ID}`);
     }).immediate();

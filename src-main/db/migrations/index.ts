@@ -2,13 +2,19 @@ import { sql as m001 } from './001_initial';
 import { sql as m002 } from './002_workspace';
 import { sql as m003 } from './003_bulk_counters';
 import { sql as m004 } from './004_file_state_uncertainty';
+import { run as m005 } from './005_masks_fit_boxes';
+import type Database from 'better-sqlite3';
 
-/** Applied in order at open; each runs in its own transaction and bumps PRAGMA user_version. */
-export const migrations: { version: number; sql: string }[] = [
+/**
+ * Applied in order at open; each runs in its own transaction and bumps PRAGMA user_version.
+ * A migration is SQL text, or code (`run`) where the change needs the app's own rules.
+ */
+export const migrations: ({ version: number; sql: string } | { version: number; run: (db: Database.Database) => void })[] = [
   { version: 1, sql: m001 },
   { version: 2, sql: m002 },
   { version: 3, sql: m003 },
   { version: 4, sql: m004 },
+  { version: 5, run: m005 },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;

@@ -1,0 +1,83 @@
+/**
+ * A project written by an older Labelwright can hold masked annotations whose box was moved
+ * without its mask, and boxes with float noise. Opening it upgrades the file (schema 5), and
+ * from then on what the CLI exports is self-consistent.
+ */
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProjectDb } from './project-db';
+import { decodeRle, encodeMask } from '../shared/masks';
+import { useTmp } from '../testing/tmp';
+import { writeImage } from '../testing/image-files';
+import { runCli } from '../testing/cli';
+
+const tmp = useTmp();
+
+/** The tight box of the set pixels, by scanning them (independent of the RLE box code). */
+function scanBox(rle: { size: [number, number]; counts: string }): number[] {
+  const m = decodeRle(rle);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < m.height; y++)
+    for (let x = 0; x < m.width; x++)
+      if (m.data[y * m.width + x]) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+  return [x0, y0, x1 - x0 + 1, y1 - y0 + 1];
+}
+
+describe('opening a project written before schema 5', () => {
+  it('fits every masked box to its mask and rounds coordinates, then exports them consistently', async () => {
+    const dir = tmp();
+    await writeImage(join(dir, 'imgs', 'a.png'), 60, 40, { format: 'png', seed: 3 });
+    const project = join(dir, 'p.lw');
+    expect(runCli(['init', project]).code).toBe(0);
+    expect(runCli(['add', project, join(dir, 'imgs')]).code).toBe(0);
+    expect(runCli(['categories', project, 'add', 'thing']).code).toBe(0);
+
+    // What an older version left behind: a box moved 20 px left without its mask,
+    // and a plain box with float noise. Then mark the file as schema 4.
+    const data = new Uint8Array(60 * 40);
+    for (let y = 10; y < 20; y++) for (let x = 30; x < 45; x++) data[y * 60 + x] = 1;
+    const rle = encodeMask({ width: 60, height: 40, data });
+    const raw = new Database(project);
+    raw.prepare(
+      `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, created_at, updated_at)
+       VALUES (1, 1, 10, 10, 15, 10, ?, 150, 'human', 'accepted', 0, 0),
+              (1, 1, 1.1 + 2.2, 4.000000000000001, 10.129999999999999, 5, NULL, 50.65, 'human', 'accepted', 0, 0)`,
+    ).run(rle.counts);
+    raw.pragma('user_version = 4');
+    raw.close();
+
+    const pdb = ProjectDb.open(project);
+    const rows = pdb.db.prepare(`SELECT x, y, w, h, area, rle FROM annotations ORDER BY id`).all() as { x: number; y: number; w: number; h: number; area: number }[];
+    pdb.close();
+    expect(rows[0]).toMatchObject({ x: 30, y: 10, w: 15, h: 10, area: 150 });
+    expect(rows[1]).toMatchObject({ x: 3.3, y: 4, w: 10.13, h: 5 });
+
+    for (const segmentation of ['rle', 'polygon']) {
+      const out = join(dir, `out-${segmentation}.json`);
+      expect(runCli(['export', 'coco', project, out, '--segmentation', segmentation]).code).toBe(0);
+      const coco = JSON.parse(readFileSync(out, 'utf8'));
+      const masked = coco.annotations.find((a: { segmentation: unknown }) => !Array.isArray(a.segmentation) || a.segmentation.length > 0);
+      const segBox =
+        segmentation === 'rle'
+          ? scanBox(masked.segmentation)
+          : (() => {
+              const xs = masked.segmentation.flatMap((p: number[]) => p.filter((_, i) => i % 2 === 0));
+              const ys = masked.segmentation.flatMap((p: number[]) => p.filter((_, i) => i % 2 === 1));
+              return [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+            })();
+      masked.bbox.forEach((v: number, i: number) => expect(Math.abs(v - segBox[i])).toBeLessThanOrEqual(0.01));
+      const plain = coco.annotations.find((a: { id: number }) => a.id !== masked.id);
+      expect(plain.bbox).toEqual([3.3, 4, 10.13, 5]);
+    }
+  });
+});
