@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../testing/cli';
-import { writeBmp, writeImage } from '../testing/image-files';
+import { writeBmp, writeImage } from '../testing/write-image';
 import { useTmp } from '../testing/tmp';
 
 const tmp = useTmp();

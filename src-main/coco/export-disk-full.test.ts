@@ -3,9 +3,9 @@ import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectService } from '../services/project-service';
 import { exportCoco } from './export';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { useTmp } from '../testing/tmp';
-import { caught } from '../testing/errors';
+import { caught } from '../testing/expect-lw-error';
 
 const tmp = useTmp();
 

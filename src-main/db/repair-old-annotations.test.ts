@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ProjectDb } from './project-db';
 import { decodeRle, encodeMask } from '../shared/masks';
 import { useTmp } from '../testing/tmp';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { runCli } from '../testing/cli';
 
 const tmp = useTmp();

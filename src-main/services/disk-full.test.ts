@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ProjectService } from './project-service';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { useTmp } from '../testing/tmp';
-import { caught } from '../testing/errors';
+import { caught } from '../testing/expect-lw-error';
 
 const tmp = useTmp();
 

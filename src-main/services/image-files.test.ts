@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTmp } from '../testing/tmp';
 import { serveProject } from '../testing/served-project';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { runCli } from '../testing/cli';
 
 const tmp = useTmp();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { useTmp } from '../testing/tmp';
-import { writeBmp, writeImage } from '../testing/image-files';
+import { writeBmp, writeImage } from '../testing/write-image';
 import { ThumbnailCache } from './thumbnails';
 import { RecentProjects } from './recent-projects';
 

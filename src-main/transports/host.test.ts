@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTmp } from '../testing/tmp';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { ProjectService } from '../services/project-service';
 import { startHost, type RunningHost } from '../app/host';
 import { RpcClient } from '../shared/rpc';

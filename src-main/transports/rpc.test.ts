@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LwError } from '../shared/errors';
 import type { Result } from '../shared/api';
 import { useTmp } from '../testing/tmp';
-import { writeImage } from '../testing/image-files';
+import { writeImage } from '../testing/write-image';
 import { AppSession } from '../app/session';
 import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type Handlers } from './rpc-server';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../testing/cli';
 import { useTmp } from '../../testing/tmp';
-import { writeImage } from '../../testing/image-files';
+import { writeImage } from '../../testing/write-image';
 import { AppSession } from '../../app/session';
 import { createJobService } from '../../jobs';
 import { createRpcServer } from '../../transports/rpc-server';

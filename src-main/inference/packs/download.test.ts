@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DownloadProgress, downloadPack, findPack, listPacks, verifyPack } from './index';
 import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
 import { type FileServer, closedPort, startFileServer } from '../../testing/file-server';
-import { caught } from '../../testing/errors';
+import { caught } from '../../testing/expect-lw-error';
 
 let userDir: string;
 let server: FileServer;

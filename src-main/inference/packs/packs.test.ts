@@ -15,7 +15,7 @@ import {
 } from './index';
 import { repoRoot } from '../../platform/paths';
 import { sha256, tempDir, writeFakePack } from '../../testing/fake-pack';
-import { caught } from '../../testing/errors';
+import { caught } from '../../testing/expect-lw-error';
 
 const REAL = ['glip-tiny-o365-goldg', 'groupvit-gcc-yfcc', 'groupvit-gcc-redcap'];
 
