@@ -10,28 +10,11 @@ import { join } from 'node:path';
 import { ProjectDb } from './project-db';
 import { decodeRle, encodeMask } from '../shared/masks';
 import { useTmp } from '../testing/tmp';
+import { pixelBbox } from '../testing/mask-refs';
 import { writeImage } from '../testing/write-image';
 import { runCli } from '../testing/cli';
 
 const tmp = useTmp();
-
-/** The tight box of the set pixels, by scanning them (independent of the RLE box code). */
-function scanBox(rle: { size: [number, number]; counts: string }): number[] {
-  const m = decodeRle(rle);
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < m.height; y++)
-    for (let x = 0; x < m.width; x++)
-      if (m.data[y * m.width + x]) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
-  return [x0, y0, x1 - x0 + 1, y1 - y0 + 1];
-}
 
 describe('opening a project written before schema 5', () => {
   it('fits every masked box to its mask and rounds coordinates, then exports them consistently', async () => {
@@ -69,7 +52,7 @@ describe('opening a project written before schema 5', () => {
       const masked = coco.annotations.find((a: { segmentation: unknown }) => !Array.isArray(a.segmentation) || a.segmentation.length > 0);
       const segBox =
         segmentation === 'rle'
-          ? scanBox(masked.segmentation)
+          ? pixelBbox(decodeRle(masked.segmentation))
           : (() => {
               const xs = masked.segmentation.flatMap((p: number[]) => p.filter((_, i) => i % 2 === 0));
               const ys = masked.segmentation.flatMap((p: number[]) => p.filter((_, i) => i % 2 === 1));
