@@ -11,10 +11,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
-          // Entry points loaded by file at run time: the inference worker threads (model and
-          // image preparation) and the utilityProcess that hosts inference off the main process.
-          thread: resolve(__dirname, 'src-main/inference/worker/thread.ts'),
-          'prep-thread': resolve(__dirname, 'src-main/inference/worker/prep-thread.ts'),
+          // Entry points loaded by file at run time: the inference stages (model and image
+          // preparation) as worker threads in plain Node, and as utility processes in Electron.
+          'stage-thread': resolve(__dirname, 'src-main/inference/worker/stage-thread.ts'),
           'inference-utility': resolve(__dirname, 'src-main/app/inference-utility.ts'),
         },
       },

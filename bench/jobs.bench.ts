@@ -5,7 +5,7 @@ import type { Bench, BenchResult } from './types';
 import { timeIt } from './types';
 import { ProjectService } from '../src-main/services/project-service';
 import { LocalJobService } from '../src-main/jobs/local-job-service';
-import { createWorkerEngine } from '../src-main/inference/worker/client';
+import { createWorkerEngine } from '../src-main/inference/worker/worker-engine';
 import { commitImage } from '../src-main/jobs/commit-image';
 import { createJob, itemCounts } from '../src-main/jobs/job-store';
 import { plantedImage, RED, BLUE } from '../src-main/testing/planted-images';
@@ -120,7 +120,7 @@ async function bareLoop(packs: string[], paths: string[], categories: { id: numb
 
 /** The real job over every image, timed from its first progress event (engines loaded) to the end. */
 async function jobRun(svc: ProjectService, packs: string[], n: number, prefetch?: number): Promise<{ rate: number; totalMs: number }> {
-  const jobs = new LocalJobService(svc.pdb, { prefetch });
+  const jobs = new LocalJobService(svc, { prefetch });
   let firstEvent = 0n;
   jobs.onProgress(() => {
     if (!firstEvent) firstEvent = process.hrtime.bigint();

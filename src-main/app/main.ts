@@ -2,8 +2,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LocalJobService } from '../jobs';
-import { createWorkerEngine } from '../inference/worker/client';
-import { utilityProcessEndpoint } from './utility-endpoint';
+import { createWorkerEngine } from '../inference/worker/worker-engine';
+import { utilityProcessStages } from './utility-endpoint';
 import { createRpcServer } from '../transports/rpc-server';
 import { serveIpc } from '../transports/ipc-main';
 import { pickPath } from './dialogs';
@@ -36,11 +36,11 @@ void app.whenReady().then(async () => {
     imageUrl: `${IMAGE_SCHEME}://image/{id}`,
     thumbnailUrl: `${IMAGE_SCHEME}://thumb/{id}`,
     userDataDir: app.getPath('userData'),
-    // Models run in a utilityProcess; images are prepared in a worker thread beside it.
+    // Models run in a utilityProcess, images are prepared in a second one beside it.
     jobs: (pdb) =>
       new LocalJobService(pdb, {
         engine: (pack) =>
-          createWorkerEngine({ pack, modelEndpoint: (env) => utilityProcessEndpoint(resolve(import.meta.dirname, 'inference-utility.js'), env) }),
+          createWorkerEngine({ pack, stages: utilityProcessStages(resolve(import.meta.dirname, 'inference-utility.js')) }),
       }),
     pickPath: (purpose) => pickPath(purpose),
     testApi: process.env.LABELWRIGHT_TEST_API === '1',

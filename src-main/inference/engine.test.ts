@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { decodeRle } from '../shared/masks';
 import { createEngine, type LocalEngine } from './engine';
 import { BLUE, GREY, iouXywh, plantedImage, RED } from '../testing/planted-images';
-import { createWorkerEngine } from './worker/client';
+import { createWorkerEngine } from './worker/worker-engine';
 
 const FIXTURES = resolve(import.meta.dirname, '../../models/fixtures');
 const cats = [

@@ -13,31 +13,16 @@
  *     results.push(await engine.run(prepared, categories));            // ORT works on its own threads
  *   }
  *
- * `createWorkerEngine` (worker/client.ts) offers the same interface off the calling thread.
+ * `createWorkerEngine` (worker/worker-engine.ts) offers the same interface off the calling thread.
  */
-import type { ExecutionProvider, PackKind } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import { findPack } from './packs/index';
 import { adapterFor } from './registry';
 import { SessionPool } from './runtime/session-pool';
-import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, PrepSpec, RunOptions } from './types';
+import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions } from './types';
 
-export interface EngineInfo {
-  packId: string;
-  kind: PackKind;
-  displayName: string;
-  license: string;
-  fixture: boolean;
-  /** The execution provider the pack's sessions use. */
-  ep: ExecutionProvider;
-  /** Why CUDA is not in use, when it was wanted. */
-  cudaUnavailable?: string;
-  /** LABELWRIGHT_EP forced the provider. */
-  epForced: boolean;
-  /** The pack's preprocessing, so images can be prepared in another thread. */
-  prep: PrepSpec;
-}
+export type { EngineInfo } from './types';
 
 /** Common surface of the in-process and worker engines. `P` is the prepared-image handle. */
 export interface InferenceEngine<P = unknown> {

@@ -1,50 +1,81 @@
-/** Types shared by the adapters, the engine and the worker. */
-import type { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest } from '../shared/contract';
+/**
+ * Types shared by the adapters, the engine and the worker stages. The ones that cross a
+ * thread or process boundary are declared once, as zod schemas, and their types are
+ * inferred from them (worker/worker-messages.ts validates messages with the same schemas).
+ */
+import { z } from 'zod';
+import { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest } from '../shared/contract';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import type { EpReport, SessionPool } from './runtime/session-pool';
 
 /** What an adapter needs of a pack (the packs module's InstalledPack satisfies it). */
-export interface PackRef {
-  manifest: PackManifest;
+export const PackRef = z.object({
+  manifest: PackManifest,
   /** Absolute pack folder. */
-  dir: string;
+  dir: z.string(),
   /** role → absolute file path. */
-  files: Record<string, string>;
+  files: z.record(z.string(), z.string()),
   /** Roles whose file is absent. */
-  missing: string[];
-}
+  missing: z.array(z.string()),
+});
+export type PackRef = z.infer<typeof PackRef>;
 
-export interface AdapterCategory {
-  id: number;
-  name: string;
-  prompt?: string;
-  threshold?: number | null;
-}
+export const AdapterCategory = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  prompt: z.string().optional(),
+  threshold: z.number().min(0).max(1).nullable().optional(),
+});
+export type AdapterCategory = z.infer<typeof AdapterCategory>;
 
-export interface RunOptions {
+export const RunOptions = z.object({
   /** GroupViT: one mask per connected component instead of one per class. */
-  instances?: boolean;
-}
+  instances: z.boolean().optional(),
+});
+export type RunOptions = z.infer<typeof RunOptions>;
 
-export interface PredictionResult {
-  packId: string;
-  kind: PackKind;
+export const PredictionResult = z.object({
+  packId: z.string(),
+  kind: PackKind,
   /** Size of the (EXIF-oriented) image the coordinates refer to. */
-  width: number;
-  height: number;
+  width: z.number().int(),
+  height: z.number().int(),
   /** GLIP boxes (COCO [x, y, w, h]); empty for GroupViT. */
-  detections: Detection[];
+  detections: z.array(Detection),
   /** GroupViT masks (COCO RLE); empty for GLIP. */
-  masks: ClassMask[];
-  ep: ExecutionProvider;
-  timings: { inferMs: number; postMs: number };
-}
+  masks: z.array(ClassMask),
+  ep: ExecutionProvider,
+  timings: z.object({ inferMs: z.number(), postMs: z.number() }),
+});
+export type PredictionResult = z.infer<typeof PredictionResult>;
 
 /**
  * What preprocessing a pack needs, as plain data, so another thread can prepare images
- * without loading the model (see worker/prep-thread.ts).
+ * without loading the model (see worker/prep-stage.ts).
  */
-export type PrepSpec = { kind: 'glip'; fixed?: { width: number; height: number } } | { kind: 'groupvit' };
+export const PrepSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('glip'), fixed: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional() }),
+  z.object({ kind: z.literal('groupvit') }),
+]);
+export type PrepSpec = z.infer<typeof PrepSpec>;
+
+/** What an engine says about the pack it loaded. */
+export const EngineInfo = z.object({
+  packId: z.string(),
+  kind: PackKind,
+  displayName: z.string(),
+  license: z.string(),
+  fixture: z.boolean(),
+  /** The execution provider the pack's sessions use. */
+  ep: ExecutionProvider,
+  /** Why CUDA is not in use, when it was wanted. */
+  cudaUnavailable: z.string().optional(),
+  /** LABELWRIGHT_EP forced the provider. */
+  epForced: z.boolean(),
+  /** The pack's preprocessing, so images can be prepared in another thread. */
+  prep: PrepSpec,
+});
+export type EngineInfo = z.infer<typeof EngineInfo>;
 
 export interface ModelAdapter {
   readonly kind: PackKind;

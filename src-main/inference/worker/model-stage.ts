@@ -1,0 +1,67 @@
+/**
+ * The model stage: one engine per stage, tensors from the preparation stage by handle.
+ * Transport-agnostic: stage-thread.ts hosts it in a worker thread, and
+ * src-main/app/inference-utility.ts in an Electron utilityProcess.
+ */
+import { LocalEngine } from '../engine';
+import { LwError } from '../../shared/errors';
+import { TensorInbox } from './tensor-inbox';
+import { errorReply, failure, malformed, ModelRequest, requestId, TensorMessage, type Reply } from './worker-messages';
+
+export interface ModelStage {
+  /** A request from the client; the reply goes back to it. */
+  handle(message: unknown): Promise<Reply>;
+  /** A tensor from the preparation stage, over the direct line. */
+  receive(message: unknown): void;
+}
+
+export function createModelStage(): ModelStage {
+  let engine: LocalEngine | null = null;
+  const inbox = new TensorInbox();
+
+  const need = (): LocalEngine => {
+    if (!engine) throw new LwError('INVALID_ARGUMENT', 'The inference worker has no model pack open');
+    return engine;
+  };
+
+  return {
+    receive(message) {
+      const parsed = TensorMessage.safeParse(message);
+      // Only the preparation stage writes on this line; a malformed message is a bug there,
+      // and the run waiting for it reports nothing: say so loudly.
+      if (!parsed.success) throw new Error(`model stage: malformed tensor message: ${parsed.error.message}`);
+      inbox.put(parsed.data.handle, parsed.data.tensor);
+    },
+
+    async handle(message) {
+      const parsed = ModelRequest.safeParse(message);
+      if (!parsed.success) return errorReply(requestId(message), malformed('inference request', parsed.error));
+      const req = parsed.data;
+      const id = req.id;
+      try {
+        switch (req.op) {
+          case 'open': {
+            if (engine) await engine.close();
+            engine = null;
+            engine = await LocalEngine.create({ pack: req.pack });
+            return { id, ok: true, result: engine.info };
+          }
+          case 'run': {
+            const tensor = await inbox.take(req.handle);
+            return { id, ok: true, result: await need().run({ ...tensor }, req.categories, req.opts) };
+          }
+          case 'release':
+            inbox.drop(req.handle);
+            return { id, ok: true, result: null };
+          case 'close':
+            inbox.clear();
+            await engine?.close();
+            engine = null;
+            return { id, ok: true, result: null };
+        }
+      } catch (e) {
+        return errorReply(id, failure(e));
+      }
+    },
+  };
+}
