@@ -18,7 +18,7 @@
 import { LwError } from '../shared/errors';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import { findPack } from './packs/index';
-import { adapterFor } from './registry';
+import { adapterFor } from './adapter-registry';
 import { SessionPool } from './runtime/session-pool';
 import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions } from './types';
 

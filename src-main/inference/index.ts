@@ -7,7 +7,7 @@
  */
 export { createEngine, LocalEngine, resolvePack, sharedSessionPool, type EngineInfo, type EngineOptions, type InferenceEngine } from './engine';
 export { createWorkerEngine, WorkerEngine, type WorkerEngineOptions } from './worker/worker-engine';
-export { adapterFor, adapterKinds, registerAdapter } from './registry';
+export { adapterFor, adapterKinds, registerAdapter } from './adapter-registry';
 export { SessionPool, type EpReport, type LoadedPack } from './runtime/session-pool';
 export { planExecutionProviders, cudaPrecheck, probeExecutionProvider, type EpProbe } from './runtime/execution-providers';
 export { MAX_IMAGE_PIXELS, prepareImage, glipPlan, groupvitPlan, type PreparedImage, type ImageSource } from './image/pipeline';

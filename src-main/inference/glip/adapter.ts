@@ -2,7 +2,7 @@
 import ort from 'onnxruntime-node';
 import type { Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
-import { checkCategories } from '../categories';
+import { checkCategories } from '../check-categories';
 import { checkNotConsumed, glipPlan, prepareImage, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
 import { runGraph, type SessionPool } from '../runtime/session-pool';
 import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from '../types';

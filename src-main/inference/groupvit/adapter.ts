@@ -1,7 +1,7 @@
 /** GroupViT adapter: image + text graphs, CLIP BPE tokenizer; MODELS.md § GroupViT. */
 import ort from 'onnxruntime-node';
 import { LwError } from '../../shared/errors';
-import { checkCategories } from '../categories';
+import { checkCategories } from '../check-categories';
 import { checkNotConsumed, groupvitPlan, prepareImage, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
 import { runGraph, type SessionPool } from '../runtime/session-pool';
 import type { AdapterCategory, ModelAdapter, PackRef, PredictionResult, RunOptions } from '../types';

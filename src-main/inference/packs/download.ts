@@ -8,7 +8,7 @@ import { LwError, isLwError } from '../../shared/errors';
 import { hashInto, rememberSha256, sha256Cached } from './hash';
 import { validateManifest, writeManifest } from './manifest';
 import { modelsDirs } from '../../platform/paths';
-import { type InstalledPack, inspectPack, quickCheck, scanPacks } from './registry';
+import { type InstalledPack, inspectPack, quickCheck, scanPacks } from './installed-packs';
 
 export interface DownloadProgress {
   /** `check`: hashing a file already on disk; `download`: bytes arriving; `done`: the file is in place. */

@@ -18,8 +18,8 @@ export {
   inspectPack,
   quickCheck,
   packSha256,
-} from './registry';
+} from './installed-packs';
 export { type VerifyResult, type VerifyProgress, verifyPack } from './verify';
 export { type DownloadOptions, type DownloadProgress, downloadPack } from './download';
-export { type ImportOptions, importPack, removePack } from './import';
+export { type ImportOptions, importPack, removePack } from './user-packs';
 export { sha256File } from './hash';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { rememberSha256, sha256File } from './hash';
-import type { InstalledPack } from './registry';
+import type { InstalledPack } from './installed-packs';
 
 export interface VerifyResult {
   role: string;

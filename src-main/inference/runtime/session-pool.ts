@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { ExecutionProvider, PackKind } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
-import { checkGraph, GRAPH_CONTRACT } from './contract';
+import { checkGraph, GRAPH_CONTRACT } from './graph-contract';
 import { cudaPrecheck, defaultIntraOpThreads, planExecutionProviders } from './execution-providers';
 
 export interface GraphFile {

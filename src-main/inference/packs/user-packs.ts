@@ -8,7 +8,7 @@ import { LwError } from '../../shared/errors';
 import { forgetSha256, rememberSha256 } from './hash';
 import { MANIFEST_NAME, loadManifest, validateManifest, writeManifest } from './manifest';
 import { modelsDirs } from '../../platform/paths';
-import { type InstalledPack, inspectPack, scanPacks } from './registry';
+import { type InstalledPack, inspectPack, scanPacks } from './installed-packs';
 
 export interface ImportOptions {
   /** Which known pack the folder holds, when it has no pack.json of its own. */
