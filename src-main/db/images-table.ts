@@ -132,7 +132,19 @@ export function refreshImageCounters(h: DbHandle, imageIds: Iterable<number>): v
   const ids = [...new Set(imageIds)];
   if (!ids.length) return;
   if (ids.length > 5000) {
-    h.db.exec(`UPDATE images SET ${RECOMPUTE}`);
+    // One grouped pass over the annotations instead of four correlated look-ups per image:
+    // the counters of a 1M-annotation project refresh in one scan.
+    h.db.exec(`UPDATE images SET annotation_count = 0, pending_count = 0, top_score = NULL, uncertainty = NULL;
+      UPDATE images SET annotation_count = s.n, pending_count = s.p, top_score = s.top, uncertainty = s.u
+      FROM (SELECT a.image_id AS image_id,
+                   sum(a.state IN ('pending','accepted')) AS n,
+                   sum(a.state = 'pending') AS p,
+                   max(CASE WHEN a.state IN ('pending','accepted') THEN a.score END) AS top,
+                   min(CASE WHEN a.state = 'pending' AND a.score IS NOT NULL
+                            THEN abs(a.score - ifnull(c.threshold, ${DEFAULT_THRESHOLD_SQL})) END) AS u
+              FROM annotations a LEFT JOIN categories c ON c.id = a.category_id
+             GROUP BY a.image_id) AS s
+      WHERE s.image_id = images.id`);
     return;
   }
   const one = stmt(h, `UPDATE images SET ${RECOMPUTE} WHERE id = ?`);
