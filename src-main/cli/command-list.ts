@@ -18,7 +18,7 @@ export const COMMAND_MODULES: CommandModule[] = [
     commands: [
       { name: 'init', term: 'init <project>', description: 'create a new project file' },
       { name: 'add', term: 'add <project> <folder>', description: 'add every image under a folder (recursively) to a project' },
-      { name: 'stats', term: 'stats <project>', description: 'summarise a project: images by review status, annotations, categories' },
+      { name: 'stats', term: 'stats <project>', description: 'summarise a project: images by review status, image files missing or changed, annotations, categories' },
     ],
   },
   {
@@ -59,7 +59,7 @@ export const COMMAND_MODULES: CommandModule[] = [
   {
     load: () => import('./commands/jobs'),
     commands: [
-      { name: 'jobs', term: 'jobs <project-or-action> [args...]', description: 'list pre-labeling jobs, or resume one, or retry its failed images' },
+      { name: 'jobs', term: 'jobs <project-or-action> [args...]', description: 'list pre-labeling jobs, show one with its failed images, resume one, or retry its failed images' },
     ],
   },
 ];

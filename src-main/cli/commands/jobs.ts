@@ -11,7 +11,7 @@ const USAGE = 'jobs <project> | jobs show <project> <job> | jobs resume <project
 export const register: RegisterCommand = (program, action) => {
   program
     .command('jobs')
-    .description('list pre-labeling jobs, or resume one, or retry its failed images')
+    .description('list pre-labeling jobs, show one with its failed images, resume one, or retry its failed images')
     .usage(USAGE)
     .argument('<project-or-action>', 'a project file to list its jobs, or show | resume | retry')
     .argument('[args...]', '<project> <job> for show, resume and retry')

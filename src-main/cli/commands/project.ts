@@ -56,7 +56,7 @@ export const register: RegisterCommand = (program, action) => {
 
   program
     .command('stats')
-    .description('summarise a project: images by review status, annotations, categories')
+    .description('summarise a project: images by review status, image files missing or changed, annotations, categories')
     .argument('<project>', 'project file')
     .action(
       action((opts, project: string) => {
