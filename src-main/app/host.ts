@@ -15,6 +15,19 @@
  * work without putting the token in the DOM. The cookie name carries the port because
  * cookies do not separate ports. Anything else gets 403.
  *
+ * Before the token, every request and upgrade must name a loopback host in its Host header:
+ * `127.0.0.1`, `[::1]` or `localhost`, with any port; anything else gets 421 Misdirected
+ * Request. A DNS-rebinding page (evil.example resolving to 127.0.0.1) sends
+ * `Host: evil.example:<port>`, so it is refused even if it somehow holds the token. The port
+ * is not compared with the listening one on purpose: an SSH tunnel or TCP proxy may use
+ * another local port (`ssh -L 9000:127.0.0.1:8765`, e2e/support/proxy.ts), and the name
+ * alone is what tells a rebinding page apart.
+ *
+ * Robustness: a WebSocket protocol error (oversize or malformed frame, bad close code) ends
+ * that one connection, never the process: every socket has an 'error' listener, messages are
+ * capped at MAX_MESSAGE_BYTES (transports/ws.ts), and each request has a deadline
+ * (transports/rpc-server.ts).
+ *
  * Remote GPU box: run the host there and tunnel the port,
  *   ssh -L 8765:127.0.0.1:8765 gpu-box 'cd labelwright && npm run host -- ~/data/p.lw --port 8765'
  * then open the printed URL locally.
@@ -29,7 +42,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type RpcServer } from '../transports/rpc-server';
-import { webSocketTransport } from '../transports/ws';
+import { MAX_MESSAGE_BYTES, webSocketTransport } from '../transports/ws';
 import { repoRoot } from '../platform/paths';
 import { imageContentType, looksLikeTraversal, parseImageRoute, staticContentType } from './image-routes';
 import { AppSession } from './session';
@@ -51,6 +64,8 @@ export interface HostOptions {
   testApi?: boolean;
   /** Default: log to stderr. */
   logError?: (what: string, e: unknown) => void;
+  /** Per-request deadline (ms); default rpc-server's DEFAULT_DEADLINE_MS. */
+  rpcDeadlineMs?: number;
 }
 
 export interface RunningHost {
@@ -90,12 +105,15 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
     jobs: opts.jobs,
     testApi: opts.testApi ?? process.env.LABELWRIGHT_TEST_API === '1',
   });
-  const rpc = createRpcServer(session.handlers(), { logError: (m, e) => logError(`rpc ${m}`, e) });
+  const rpc = createRpcServer(session.handlers(), { logError: (m, e) => logError(`rpc ${m}`, e), deadlineMs: opts.rpcDeadlineMs });
   session.bind(rpc);
   if (opts.project) await session.openProject(opts.project, opts.create === true && !existsSync(resolve(opts.project)));
 
   let port = 0;
   const cookieName = () => `lw_token_${port}`;
+  /** The Host header names a loopback host (any port: see the top of this file); checked before the token. */
+  const hostOk = (req: IncomingMessage): boolean => LOOPBACK_HOST.test(req.headers.host ?? '');
+  const MISDIRECTED = 'Misdirected request: this Labelwright host answers only to 127.0.0.1, [::1] or localhost.';
 
   const tokenOk = (candidate: string | undefined | null): boolean => {
     if (!candidate) return false;
@@ -144,6 +162,7 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     baseHeaders(res);
+    if (!hostOk(req)) return plain(res, 421, MISDIRECTED);
     const how = authorise(req);
     if (!how) return plain(res, 403, 'Forbidden: this Labelwright host needs its token (open the URL it printed).');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
@@ -184,12 +203,17 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (e) => logError('WebSocket server', e));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The raw socket: a reset or a write after the peer left emits 'error' here, before
+    // and after ws takes it over; unhandled, that would end the process.
+    socket.on('error', () => undefined);
     const path = (req.url ?? '/').split('?')[0];
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (!hostOk(req)) return refuse('421 Misdirected Request');
     const how = authorise(req);
     if (!how) return refuse('403 Forbidden');
     // Defence in depth against cross-site WebSocket hijacking: a handshake that relies on
@@ -198,6 +222,8 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
     if (how === 'cookie' && origin && !sameOrigin(origin, req.headers.host)) return refuse('403 Forbidden');
     if (path !== RPC_PATH) return refuse('404 Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Protocol errors close this connection (ws picks the close code); they are the
+      // client's mistake, so they are not logged as host errors.
       rpc.attach(webSocketTransport(ws));
     });
   });
@@ -223,6 +249,8 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
 
   return { url: `http://127.0.0.1:${port}/?token=${token}`, token, port, session, rpc, server, close };
 }
+
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|\[::1\]|localhost)(?::\d{1,5})?$/i;
 
 function sameOrigin(origin: string, host: string | undefined): boolean {
   try {

@@ -3,8 +3,7 @@
  * API method (src-main/shared/api.ts) to the services. Plain Node: the Electron shell and
  * the browser host both serve it through createRpcServer.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { EpInfo, PackInfo, SessionInfo } from '../shared/api';
 import { LwError } from '../shared/errors';
 import { ProjectService } from '../services/project-service';
@@ -22,6 +21,7 @@ import {
   verifyPack,
   type InstalledPack,
 } from '../inference/packs';
+import { checkExistingProjectPath, prepareNewProjectPath } from './project-path';
 import { probeExecutionProvider } from '../inference/runtime/execution-providers';
 import type { Handlers, RpcServer } from '../transports/rpc-server';
 
@@ -74,11 +74,10 @@ export class AppSession {
   async openProject(path: string, create = false): Promise<SessionInfo> {
     // A new project without an extension gets `.lw`; an existing file opens as named.
     const abs = resolve(create && !extname(path) ? `${path}.lw` : path);
-    if (create) {
-      if (existsSync(abs))
-        throw new LwError('CONFLICT', `${abs} already exists`, 'Open it instead, or choose another file name.');
-      mkdirSync(dirname(abs), { recursive: true });
-    }
+    // Checked before SQLite or mkdir see the path: /proc, /sys, /dev, a path below a file,
+    // a folder or FIFO get a clear error at once (project-path.ts says why this matters).
+    if (create) prepareNewProjectPath(abs);
+    else checkExistingProjectPath(abs);
     const next = create ? ProjectService.create(abs) : ProjectService.open(abs);
     await this.closeProject();
     this.project = next;

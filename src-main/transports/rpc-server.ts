@@ -31,7 +31,31 @@ export interface RpcServerOptions {
   strictResults?: boolean;
   /** Where unexpected errors are reported (their stacks never reach the client). Default console.error. */
   logError?: (method: string, error: unknown) => void;
+  /**
+   * How long a request may take before its caller gets an error (ms). Default 120 s: far
+   * beyond any interactive call, short enough that a stuck handler is reported. The work
+   * itself is not stopped (a promise cannot be), its late result is dropped; the server
+   * never waits on one request before answering the next.
+   */
+  deadlineMs?: number;
+  /** Per-method deadlines, for calls that legitimately run long and report progress events. */
+  methodDeadlineMs?: Partial<Record<Method, number>>;
 }
+
+export const DEFAULT_DEADLINE_MS = 120_000;
+/**
+ * Adding a big folder, exporting a big project, downloading or hashing a model take minutes,
+ * not seconds, and a native file dialog waits for a person.
+ */
+export const LONG_DEADLINE_MS = 6 * 60 * 60 * 1000;
+const LONG_METHODS: Partial<Record<Method, number>> = {
+  'dialog.pick': LONG_DEADLINE_MS,
+  'models.verify': LONG_DEADLINE_MS,
+  'project.addFolder': LONG_DEADLINE_MS,
+  'export.coco': LONG_DEADLINE_MS,
+  'models.download': LONG_DEADLINE_MS,
+  'models.import': LONG_DEADLINE_MS,
+};
 
 export interface RpcServer {
   /** Handles one incoming wire message (object or JSON text); resolves to the response, or null for non-requests. */
@@ -53,6 +77,8 @@ export function createRpcServer(handlers: Handlers, opts: RpcServerOptions = {})
   const strict = opts.strictResults ?? process.env.NODE_ENV !== 'production';
   const logError = opts.logError ?? ((method, e) => console.error(`[rpc] ${method} failed:`, e));
   const conns = new Set<Transport>();
+  const deadlines = { ...LONG_METHODS, ...opts.methodDeadlineMs };
+  const deadlineOf = (method: Method) => deadlines[method] ?? opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
 
   const fail = (id: number, error: ErrorPayload): RpcResponse => ({ type: 'response', id, ok: false, error });
 
@@ -100,7 +126,7 @@ export function createRpcServer(handlers: Handlers, opts: RpcServerOptions = {})
       return fail(m.id, { code: 'INTERNAL', message: `${method} is not available in this build` });
     }
     try {
-      const result = await handler(params.data);
+      const result = await withDeadline(method, deadlineOf(method), () => handler(params.data), logError);
       const out = spec.output.safeParse(result);
       if (!out.success) {
         logError(method, new Error(`result does not match the contract: ${formatIssues(out.error.issues)}`));
@@ -155,6 +181,29 @@ export function createRpcServer(handlers: Handlers, opts: RpcServerOptions = {})
       return conns.size;
     },
   };
+}
+
+/** Runs `work`; past `ms` it rejects with a clear INTERNAL error and the late outcome is dropped. */
+async function withDeadline<T>(method: string, ms: number, work: () => T | Promise<T>, logError: (method: string, e: unknown) => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expired = false;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      const secs = ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+      reject(new LwError('INTERNAL', `${method} did not finish within ${secs}`, 'The work may still finish in the background: reload to see its outcome, and see the application log if this keeps happening.'));
+    }, ms);
+  });
+  const running = Promise.resolve().then(work);
+  // An error after the deadline has no caller left to answer: it goes to the log.
+  running.catch((e: unknown) => {
+    if (expired && !isLwError(e)) logError(`${method} (after its deadline)`, e);
+  });
+  try {
+    return await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type Issue = { path: PropertyKey[]; message: string };

@@ -6,7 +6,32 @@ import type { Transport } from '../shared/rpc';
  * passed on as text; the RPC server parses (and answers malformed JSON with a validation
  * error), and the Node client parses responses itself.
  */
-export function webSocketTransport(ws: WebSocket): Transport {
+/**
+ * The largest RPC message either end accepts (ws `maxPayload`). Masks travel as COCO RLE
+ * text: a detailed mask of a 100-megapixel image is a few hundred KB, so 32 MiB holds an
+ * `annotations.apply` batch of dozens of them (or an export preview of a big project),
+ * while bounding what one message makes the host buffer and parse (JSON text plus the
+ * parsed objects, a few times the frame).
+ *
+ * A bigger message cannot get an RPC error response: ws refuses it while it is still
+ * arriving, before its request id can be read, and the WebSocket protocol ends the
+ * connection with close code 1009 (Message Too Big). The client's calls in flight then fail
+ * with the close reason below; the host stays up and serves every other connection.
+ */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+const CLOSE_REASONS: Record<number, string> = {
+  1002: 'the peer broke the WebSocket protocol',
+  1007: 'a text frame was not valid UTF-8',
+  1009: `a message was larger than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit`,
+};
+
+/**
+ * `onError` receives protocol errors (oversize frame, bad opcode, invalid UTF-8, ...): ws
+ * closes that connection itself, and without an 'error' listener Node would end the process.
+ */
+export function webSocketTransport(ws: WebSocket, onError: (e: Error) => void = () => undefined): Transport {
+  ws.on('error', onError);
   return {
     send(message) {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
@@ -20,7 +45,10 @@ export function webSocketTransport(ws: WebSocket): Transport {
       return () => ws.off('message', l);
     },
     onClose(listener) {
-      ws.once('close', () => listener());
+      ws.once('close', (code: number, reason: Buffer) => {
+        const why = reason.length ? reason.toString('utf8') : CLOSE_REASONS[code];
+        listener(why ? `connection closed: ${why} (${code})` : undefined);
+      });
     },
     close() {
       ws.close();
@@ -30,7 +58,7 @@ export function webSocketTransport(ws: WebSocket): Transport {
 
 /** Connects a Node client (tests, tools) to a host's `/rpc` endpoint. */
 export function connectWebSocket(url: string, headers: Record<string, string> = {}): Promise<Transport> {
-  const ws = new WebSocket(url, { headers });
+  const ws = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(webSocketTransport(ws)));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`)));
