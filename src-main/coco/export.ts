@@ -15,6 +15,7 @@ import { decodeRle, maskToCocoPolygons } from '../shared/masks';
 import { roundCoord } from '../shared/annotation-rules';
 import { reviewedWithPendingReport } from '../services/export-preview';
 import { ChunkedFileWriter } from './chunked-writer';
+import { checkExportTarget } from './export-target';
 
 export interface CocoExportSummary {
   path: string;
@@ -49,6 +50,7 @@ export async function exportCoco(
   onProgress?: (p: ExportProgress) => void,
 ): Promise<CocoExportSummary> {
   const opts = CocoExportOptions.parse(rawOptions);
+  checkExportTarget(project.path, outPath);
   const reader = new ReadSnapshot(project.path); // one snapshot for the whole export
   const out = new ChunkedFileWriter(resolve(outPath));
   try {

@@ -6,7 +6,7 @@ import { probeImage, type ProbedImage } from '../services/image-scan';
 import type { DatasetImportSummary } from '../services/dataset-import';
 import type { ProjectService } from '../services/project-service';
 import { rasterizePolygons, rleArea, rleBbox, stringToCounts, toCompressed } from '../shared/masks';
-import { readJsonFile } from './read-json';
+import { readJsonFileHashed } from './read-json';
 import { parseCocoDataset, type CocoDataset, type CocoIssue } from './schema';
 import { validateReferences, type SegmentationKind } from './validate';
 
@@ -48,8 +48,12 @@ export async function importCoco(
   file: string,
   imageRoot: string,
   onProgress?: (p: ImportProgress) => void,
+  opts: { again?: boolean } = {},
 ): Promise<CocoImportSummary> {
-  const data = await readJsonFile(file);
+  const { data, sha256 } = await readJsonFileHashed(file);
+  // Refuse a repeated import before the slow checks (image probes, masks); the write checks again.
+  const again = opts.again === true;
+  project.checkNotImported(sha256, file, again);
   const parsed = parseCocoDataset(data);
   if (!parsed.ok) throw invalid(file, parsed.issues);
   const ds = parsed.value;
@@ -66,6 +70,8 @@ export async function importCoco(
   const annotated = new Set(ds.annotations.map((a) => a.image_id));
   const summary = project.importDataset({
     source: file,
+    sha256,
+    again,
     categories: ds.categories.map((c) => ({ id: c.id, name: c.name, supercategory: c.supercategory?.trim() || undefined })),
     images: ds.images.map((im, i) => ({ id: im.id, file: files[i], annotated: annotated.has(im.id) })),
     annotations: (function* () {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LwError } from '../shared/errors';
 
@@ -7,17 +8,20 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * Reads a JSON file strictly: the bytes must be UTF-8, nesting must stay shallow (V8 would
  * happily spend many seconds building a 50 MB tower of nested arrays before we could
- * reject it), and syntax errors carry their position.
+ * reject it), and syntax errors carry their position. Returns the SHA-256 of the bytes
+ * read too: an import's identity (see services/dataset-import.ts).
  */
-export async function readJsonFile(path: string): Promise<unknown> {
+export async function readJsonFileHashed(path: string): Promise<{ data: unknown; sha256: string }> {
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new LwError(code === 'ENOENT' ? 'NOT_FOUND' : 'COCO_INVALID', `Cannot read ${path} (${code ?? String(e)})`);
+    // A COCO file that is not there is bad input (exit 3), like one that cannot be parsed.
+    if (code === 'ENOENT') throw new LwError('COCO_INVALID', `No COCO file at ${path}`, 'Check the path of the COCO file.');
+    throw new LwError('COCO_INVALID', `Cannot read ${path} (${code ?? String(e)})`);
   }
-  return parseJsonBytes(buf, path);
+  return { sha256: createHash('sha256').update(buf).digest('hex'), data: parseJsonBytes(buf, path) };
 }
 
 export function parseJsonBytes(buf: Uint8Array, name: string): unknown {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CATEGORY_NAME_MAX } from '../shared/contract';
 
 /**
  * What a COCO instances file must look like to be imported. Extra fields are allowed
@@ -17,7 +18,7 @@ export const CocoImage = z.object({
 
 export const CocoCategory = z.object({
   id: int.positive(),
-  name: z.string().trim().min(1, 'expected a non-empty name'),
+  name: z.string().trim().min(1, 'expected a non-empty name').max(CATEGORY_NAME_MAX),
   supercategory: z.string().optional().nullable(),
 });
 
@@ -63,8 +64,14 @@ export interface CocoIssue {
 export function parseCocoDataset(data: unknown): { ok: true; value: CocoDataset } | { ok: false; issues: CocoIssue[] } {
   const r = CocoDataset.safeParse(data, {
     error: (iss) => {
+      // JSON.parse turns 1e999 into Infinity, which is a number to typeof: name it.
+      if (iss.code === 'invalid_type' && typeof iss.input === 'number') return `expected a finite number, got ${String(iss.input)}`;
       if (iss.code === 'invalid_type') return `expected ${iss.expected}, got ${describeType(iss.input)}`;
+      if (iss.code === 'too_big' && iss.origin === 'string') return `too long: ${String((iss.input as string).length)} characters, the limit is ${String(iss.maximum)}`;
       if (iss.code === 'too_small' && iss.origin === 'number') return `expected a number > ${String(iss.minimum)}, got ${String(iss.input)}`;
+      // JSON numbers past 2^53−1 were already rounded when parsed: two ids could have become one.
+      if (iss.code === 'too_big' && iss.origin === 'number')
+        return `${String(iss.input)} is beyond ${Number.MAX_SAFE_INTEGER}, the largest id a JSON reader keeps exactly`;
       return undefined;
     },
   });

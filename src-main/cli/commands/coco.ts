@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { ProjectService } from '../../services/project-service';
 import { exportCoco } from '../../coco/export';
 import { importCoco, type ImportFix } from '../../coco/import';
+import { MAX_KEPT_CATEGORY_ID, type RemapReason } from '../../services/dataset-import';
 import type { RegisterCommand } from '../command';
 import { emit } from '../output';
 import { createProgress } from '../progress';
@@ -64,22 +65,24 @@ export const register: RegisterCommand = (program, action) => {
     .argument('<project>', 'project file')
     .argument('<file>', 'COCO instances .json')
     .requiredOption('--images <root>', 'folder that file_name entries are relative to')
+    .option('--again', 'import a file whose content this project imported before (its annotations are added a second time)')
     .action(
-      action(async (opts, project: string, file: string, flags: { images: string }) => {
+      action(async (opts, project: string, file: string, flags: { images: string; again?: boolean }) => {
         const svc = ProjectService.open(resolve(project));
         try {
           const bar = createProgress('Importing', 0, { enabled: !opts.json });
           const s = await importCoco(svc, resolve(file), resolve(flags.images), (p) => {
             bar.setTotal(p.total);
             bar.update(p.done, p.phase);
-          });
+          }, { again: flags.again === true });
           bar.finish(`${s.annotations} annotations`);
           emit(opts, s, () => {
             const lines = [
               `Imported ${s.annotations} annotations on ${s.images.total} images (${s.images.added} new, ${s.images.matched} already in the project).`,
               `Categories: ${s.categories.created} created, ${s.categories.reused} matched by name.`,
             ];
-            for (const m of s.categories.remapped) lines.push(`  category "${m.name}": id ${m.from} in the file is id ${m.to} in the project`);
+            for (const m of s.categories.remapped)
+              lines.push(`  category "${m.name}": id ${m.from} in the file is id ${m.to} in the project (${REMAP_TEXT[m.reason]})`);
             lines.push(...fixLines(s.fixed));
             return lines.join('\n');
           });
@@ -88,6 +91,12 @@ export const register: RegisterCommand = (program, action) => {
         }
       }),
     );
+};
+
+const REMAP_TEXT: Record<RemapReason, string> = {
+  name: 'a category of that name exists',
+  taken: 'another category holds that id',
+  'too-large': `ids above ${MAX_KEPT_CATEGORY_ID} get a fresh one`,
 };
 
 /** Shown in full up to this many; --json lists every one. */
