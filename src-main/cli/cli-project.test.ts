@@ -66,7 +66,7 @@ describe('labelwright init / add / stats', () => {
     const reasons = Object.fromEntries(r.json.failed.map((f: { path: string; reason: string }) => [f.path.split('/').pop(), f.reason]));
     expect(Object.keys(reasons).sort()).toEqual(['empty.jpg', 'text.jpg', 'truncated.jpg', 'truncated.png']);
     expect(reasons['empty.jpg']).toMatch(/empty/);
-    expect(reasons['text.jpg']).toMatch(/not a supported image/);
+    expect(reasons['text.jpg']).toBe('not an image: it starts with "Dear diary, toda", not a JPEG, PNG, WebP, BMP or TIFF signature');
     expect(reasons['truncated.jpg']).toMatch(/truncated JPEG/);
     expect(reasons['truncated.png']).toMatch(/truncated PNG/);
 

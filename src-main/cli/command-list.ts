@@ -17,7 +17,7 @@ export const COMMAND_MODULES: CommandModule[] = [
     load: () => import('./commands/project'),
     commands: [
       { name: 'init', term: 'init <project>', description: 'create a new project file' },
-      { name: 'add', term: 'add <project> <folder>', description: 'add every image under a folder (recursively) to a project' },
+      { name: 'add', term: 'add [options] <project> <folder>', description: 'add every image under a folder (recursively) to a project' },
       { name: 'stats', term: 'stats <project>', description: 'summarise a project: images by review status, image files missing or changed, annotations, categories' },
     ],
   },

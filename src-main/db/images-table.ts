@@ -67,6 +67,25 @@ export function insertImage(h: DbHandle, img: NewImage, now: number, opts: { sta
   return Number(info.lastInsertRowid);
 }
 
+export function imageByPath(h: DbHandle, path: string): { id: number; hash: string; width: number; height: number } | undefined {
+  return stmt(h, `SELECT id, hash, width, height FROM images WHERE path = ?`).get(path) as { id: number; hash: string; width: number; height: number } | undefined;
+}
+
+/**
+ * Takes a file's new content for an existing image (`add --update-changed`): hash, size,
+ * format and orientation, with the file check reset. `review` puts the image back in
+ * progress (its annotations were drawn on a picture of another size).
+ */
+export function updateImageContent(h: DbHandle, id: number, img: NewImage, now: number, review: boolean): void {
+  stmt(
+    h,
+    `UPDATE images SET hash = @hash, width = @width, height = @height, bytes = @bytes, format = @format, orientation = @orientation,
+       file_state = 'ok', file_mtime = NULL, updated_at = @now,
+       status = CASE WHEN @review THEN 'in_progress' ELSE status END
+     WHERE id = @id`,
+  ).run({ id, hash: img.hash, width: img.width, height: img.height, bytes: img.bytes, format: img.format, orientation: img.orientation, now, review: review ? 1 : 0 });
+}
+
 export function relocateImage(h: DbHandle, id: number, path: string, now: number): void {
   stmt(h, `UPDATE images SET path = ?, updated_at = ? WHERE id = ?`).run(path, now, id);
 }

@@ -75,7 +75,7 @@ describe('the image probe', () => {
     const bmp = bmpWithSquare(64, 48, { x: 0, y: 0, s: 2 }, '24');
     const whole = { checkComplete: true };
     expect(await reason(readImageHeader(Buffer.alloc(0)))).toMatch(/empty file/);
-    expect(await reason(readImageHeader(Buffer.from('Dear diary')))).toMatch(/not a supported image/);
+    expect(await reason(readImageHeader(Buffer.from('Dear diary')))).toMatch(/^not an image: it starts with "Dear diary", not a JPEG/);
     expect(await reason(readImageHeader(jpeg.subarray(0, jpeg.length - 100), whole))).toMatch(/truncated JPEG/);
     expect(await reason(readImageHeader(png.subarray(0, png.length - 20), whole))).toMatch(/truncated PNG/);
     expect(await reason(readImageHeader(webp.subarray(0, webp.length - 20), whole))).toMatch(/truncated WebP/);

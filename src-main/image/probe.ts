@@ -88,7 +88,12 @@ function sizeOf(bytes: Uint8Array): Size | Error {
 async function probeBytes(bytes: Uint8Array, source: string | Uint8Array, opts: ProbeOptions, known?: Size): Promise<ImageHeader> {
   if (bytes.length === 0) throw new UnreadableImage('empty file (0 bytes)');
   const size = known ?? sizeOf(bytes);
-  if (size instanceof Error) throw new UnreadableImage(`not a supported image (${reason(size)})`);
+  if (size instanceof Error) {
+    // No known signature at all (a text file named .jpg): say what the file starts with.
+    if (/^unsupported file type/.test(size.message))
+      throw new UnreadableImage(`not an image: it starts with ${describeStart(bytes)}, not a JPEG, PNG, WebP, BMP or TIFF signature`);
+    throw new UnreadableImage(`not a supported image (${reason(size)})`);
+  }
   const format = size.type === 'jpg' ? 'jpeg' : (size.type ?? 'unknown');
   if (opts.formats && !opts.formats.has(format)) throw new UnreadableImage(`unsupported image format '${format}'`);
   if (opts.checkComplete) assertComplete(bytes, format);
@@ -181,6 +186,14 @@ function assertComplete(buf: Uint8Array, format: string): void {
     default:
       return;
   }
+}
+
+/** The first bytes of a file for a person: as text when they are printable, else in hex. */
+function describeStart(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 16);
+  const printable = head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
+  if (printable) return JSON.stringify(Buffer.from(head).toString('latin1'));
+  return `bytes ${Buffer.from(head).toString('hex').replace(/(..)(?!$)/g, '$1 ')}`;
 }
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));

@@ -3,6 +3,7 @@ import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import type { AdapterCategory, PredictionResult } from '../inference/types';
 import { setItemState } from '../db/jobs-table';
+import { checkImageFile } from '../services/image-files';
 import { commitImage } from './commit-image';
 import { getJob, itemCounts, pendingItems, setJobState, type PendingItem } from './job-store';
 
@@ -73,7 +74,7 @@ export class JobRunner {
           this.processed++;
           continue;
         }
-        queue.push({ item, prepared: this.prepareAll(item.path) });
+        queue.push({ item, prepared: this.checkThenPrepare(item) });
       }
     };
 
@@ -118,6 +119,23 @@ export class JobRunner {
     return state;
   }
 
+  /**
+   * The file must still be the one that was added (services/image-files.ts, the editor's
+   * lazy check: size and mtime first, sha256 when they differ): a same-size edit would
+   * otherwise be labelled against the old record. A file that no longer reads as an image
+   * goes on to the decoder, whose error names what is wrong with it.
+   */
+  private async checkThenPrepare(item: PendingItem): Promise<Prepared> {
+    let check;
+    try {
+      check = await checkImageFile(this.pdb, item.imageId);
+    } catch (e) {
+      return { ok: false, error: errorText(e) };
+    }
+    if (check.state === 'changed' || check.state === 'missing') return { ok: false, error: `${check.message} ${FILE_HINT[check.state]}` };
+    return this.prepareAll(item.path);
+  }
+
   private async prepareAll(path: string): Promise<Prepared> {
     const settled = await Promise.allSettled(this.engines.map((e) => e.prepare(path)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -158,6 +176,11 @@ export class JobRunner {
     });
   }
 }
+
+const FILE_HINT = {
+  changed: 'Add its folder again with --update-changed to take the new content, then run the job again.',
+  missing: 'Put the file back, or add its new folder, then run the job again.',
+} as const;
 
 function errorText(e: unknown): string {
   if (e instanceof LwError) return e.hint ? `${e.message} (${e.hint})` : e.message;

@@ -16,17 +16,29 @@ export interface AddProgress {
 /** Files are committed in batches: a crash keeps what was added, and a re-run adds the rest. */
 const BATCH = 256;
 
+export interface AddOptions {
+  /**
+   * A known path whose content changed since it was added: take the new content (re-hash,
+   * new size) instead of keeping the old record. An image whose size changed goes back to
+   * `in_progress`, since its annotations were drawn on the old picture.
+   */
+  updateChanged?: boolean;
+}
+
 /**
  * Adds every image under `folder`. Identity is the content hash: the same file added
- * twice is one image; the same content at a new path (the old one gone) is a move.
+ * twice is one image; the same content at a new path (the old one gone) is a move. A path
+ * already in the project with other content is a changed file, reported per file and kept
+ * as recorded unless `updateChanged` says otherwise; it never stops the rest of the add.
  */
 export async function addImages(
   pdb: ProjectDb,
   folder: string,
   onProgress?: (p: AddProgress) => void,
+  opts: AddOptions = {},
 ): Promise<AddImagesResult> {
   const files = await listImageFiles(folder);
-  const result: AddImagesResult = { scanned: files.length, added: 0, alreadyPresent: 0, relocated: 0, duplicates: [], failed: [] };
+  const result: AddImagesResult = { scanned: files.length, added: 0, alreadyPresent: 0, relocated: 0, duplicates: [], failed: [], changed: [] };
 
   let batch: ProbedImage[] = [];
   const flush = () => {
@@ -34,6 +46,11 @@ export async function addImages(
     const now = Date.now();
     pdb.tx(() => {
       for (const img of batch) {
+        const atPath = images.imageByPath(pdb, img.path);
+        if (atPath && atPath.hash !== img.hash) {
+          changedFile(pdb, img, atPath, now, opts, result);
+          continue;
+        }
         const existing = images.imageByHash(pdb, img.hash);
         if (!existing) {
           images.insertImage(pdb, img, now);
@@ -61,6 +78,30 @@ export async function addImages(
   }
   flush();
   return result;
+}
+
+/** A known path with new content: keep the record (default) or take the new content. */
+function changedFile(
+  pdb: ProjectDb,
+  img: ProbedImage,
+  old: { id: number; width: number; height: number },
+  now: number,
+  opts: AddOptions,
+  result: AddImagesResult,
+): void {
+  const sizeChanged = old.width !== img.width || old.height !== img.height;
+  if (!opts.updateChanged) {
+    result.changed.push({ path: img.path, action: 'kept', sizeChanged });
+    return;
+  }
+  // Hashes are unique: new content that another image already holds cannot become this one's.
+  const other = images.imageByHash(pdb, img.hash);
+  if (other) {
+    result.changed.push({ path: img.path, action: 'kept', sizeChanged, note: `its new content is that of image ${other.id} (${other.path})` });
+    return;
+  }
+  images.updateImageContent(pdb, old.id, img, now, sizeChanged);
+  result.changed.push({ path: img.path, action: 'updated', sizeChanged });
 }
 
 export function listImages(pdb: ProjectDb, opts: { status?: ReviewStatus; limit?: number; offset?: number } = {}): ImageRecord[] {

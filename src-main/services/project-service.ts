@@ -7,11 +7,11 @@ import type {
   ReviewStatus,
 } from '../shared/contract';
 import { ProjectDb, type OpenOptions } from '../db/project-db';
-import { addImages, getImage, listImages, setReviewStatus, type AddProgress, type SetStatusResult } from './images';
+import { addImages, getImage, listImages, setReviewStatus, type AddOptions, type AddProgress, type SetStatusResult } from './images';
 import { imageFile } from '../db/images-table';
 import { addCategories, listCategories, nameKey, removeCategory, renameCategory, updateCategory, type CategoryPatch } from './categories';
 import { projectStats } from './stats';
-import { importDataset, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
+import { importDataset, refuseRepeatedImport, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
 import type {
   AnnotationChange,
   ApplyChangesResult,
@@ -64,8 +64,8 @@ export class ProjectService {
     this.pdb.close();
   }
 
-  addFolder(folder: string, onProgress?: (p: AddProgress) => void): Promise<AddImagesResult> {
-    return addImages(this.pdb, folder, onProgress);
+  addFolder(folder: string, onProgress?: (p: AddProgress) => void, opts?: AddOptions): Promise<AddImagesResult> {
+    return addImages(this.pdb, folder, onProgress, opts);
   }
 
   listImages(opts?: { status?: ReviewStatus; limit?: number; offset?: number }): ImageRecord[] {
@@ -186,5 +186,10 @@ export class ProjectService {
   /** Writes a dataset that a format reader checked (coco/import.ts), all in one transaction. */
   importDataset(ds: CheckedDataset): DatasetImportSummary {
     return importDataset(this.pdb, ds);
+  }
+
+  /** Throws CONFLICT when this content was imported before (unless `again`); a reader calls it before its slow checks. */
+  checkNotImported(sha256: string, source: string, again: boolean): void {
+    refuseRepeatedImport(this.pdb, sha256, source, again);
   }
 }

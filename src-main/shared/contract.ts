@@ -41,7 +41,13 @@ export const ErrorPayload = z.object({
 export type ErrorPayload = z.infer<typeof ErrorPayload>;
 
 // ---------- geometry ----------
-export const Bbox = z.tuple([z.number(), z.number(), z.number().nonnegative(), z.number().nonnegative()]);
+/**
+ * A coordinate: JSON like 1e999 parses to Infinity, which zod refuses as "expected number,
+ * received Infinity"; say that it must be finite instead.
+ */
+const coord = () =>
+  z.number({ error: (iss) => (typeof iss.input === 'number' ? `expected a finite number, got ${String(iss.input)}` : undefined) });
+export const Bbox = z.tuple([coord(), coord(), coord().nonnegative(), coord().nonnegative()]);
 export type Bbox = z.infer<typeof Bbox>;
 
 /** COCO compressed RLE: `counts` is the LEB128-like string of pycocotools; size is [height, width]. */
@@ -85,8 +91,15 @@ export const Category = z.object({
 });
 export type Category = z.infer<typeof Category>;
 
+/** The longest category name, in characters (for every surface that takes one: CLI, RPC, COCO import). */
+export const CATEGORY_NAME_MAX = 200;
+
 export const CategoryInput = z.object({
-  name: z.string().trim().min(1, 'category name must not be empty').max(200),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'category name must not be empty')
+    .max(CATEGORY_NAME_MAX, { error: (iss) => `too long: ${String((iss.input as string).length)} characters, the limit is ${CATEGORY_NAME_MAX}` }),
   prompt: z.string().trim().min(1).max(1000).optional(),
   threshold: z.number().min(0).max(1).nullable().optional(),
   supercategory: z.string().trim().min(1).max(200).nullable().optional(),
@@ -130,6 +143,8 @@ export const AddImagesResult = z.object({
   /** Files whose content equals an image already in the project at another (existing) path. */
   duplicates: z.array(z.object({ path: z.string(), of: z.string() })),
   failed: z.array(AddImagesFailure),
+  /** Files at a known path whose content changed since they were added: the old record kept (the default) or updated (`updateChanged`). */
+  changed: z.array(z.object({ path: z.string(), action: z.enum(['kept', 'updated']), sizeChanged: z.boolean(), note: z.string().optional() })),
 });
 export type AddImagesResult = z.infer<typeof AddImagesResult>;
 

@@ -250,7 +250,9 @@ export async function prepareImage(src: ImageSource, plan: (w: number, h: number
   const probe = await probeForPrelabel(src);
   const { width: origWidth, height: origHeight } = probe;
   const p = plan(origWidth, origHeight);
-  checkPixels(src, p.padWidth, p.padHeight);
+  // The model's input, not the image, is what is too large here (a 20000×1 strip scaled to a short side of 800): say both sizes.
+  if (p.padWidth * p.padHeight > MAX_IMAGE_PIXELS)
+    throw new LwError('IMAGE_TOO_LARGE', `${describeSource(src)} is ${origWidth}×${origHeight}: scaled for the model it would be ${p.padWidth}×${p.padHeight}, over the ${MAX_IMAGE_PIXELS / 1e6} MP limit`, 'Crop or tile images this elongated before pre-labelling them.');
   const rgb = await decodeResized(src, p.width, p.height, probe);
   const data = normalizeToChw(rgb, p.width, p.height, p);
   return { data, dims: [1, 3, p.padHeight, p.padWidth], origWidth, origHeight, ppWidth: p.width, ppHeight: p.height };
