@@ -98,8 +98,15 @@ export function updateAnnotationRow(
   ).run({ id: a.id, category_id: a.categoryId, x: a.bbox[0], y: a.bbox[1], w: a.bbox[2], h: a.bbox[3], rle: a.rle, area: a.area, source: a.source, state: a.state, now });
 }
 
-export function deleteAnnotation(h: DbHandle, id: number): void {
+/** Deletes an annotation through the edit API, leaving a tombstone so that undo may restore it under its id. */
+export function deleteAnnotation(h: DbHandle, id: number, imageId: number, now: number): void {
   stmt(h, `DELETE FROM annotations WHERE id = ?`).run(id);
+  stmt(h, `INSERT OR REPLACE INTO deleted_annotations (id, image_id, deleted_at) VALUES (?, ?, ?)`).run(id, imageId, now);
+}
+
+/** Whether `id` names an annotation deleted on this image that may be restored under it; consumes the tombstone. */
+export function takeDeletedId(h: DbHandle, id: number, imageId: number): boolean {
+  return stmt(h, `DELETE FROM deleted_annotations WHERE id = ? AND image_id = ?`).run(id, imageId).changes === 1;
 }
 
 /** How many pending predictions an image holds. */

@@ -7,6 +7,7 @@ import {
   annotationWriter,
   countPendingOn,
   deleteAnnotation,
+  takeDeletedId,
   predictionImageId,
   updateAnnotationRow,
   type AnnotationRow,
@@ -58,8 +59,16 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
       if (c.op === 'create') {
         const where = `changes.${i} (create${c.id !== undefined ? ` of annotation ${c.id}` : ''})`;
         needCategory(c.categoryId, where);
-        if (c.id !== undefined && annotationById(pdb, c.id))
-          throw new LwError('CONFLICT', `${where}: annotation id ${c.id} is taken`, 'Only undo of a delete passes an id.');
+        if (c.id !== undefined) {
+          // Ids are the database's to assign: a client names one only to restore what it deleted here.
+          if (annotationById(pdb, c.id)) throw new LwError('CONFLICT', `${where}: annotation id ${c.id} is taken`, 'Only undo of a delete passes an id.');
+          if (!takeDeletedId(pdb, c.id, imageId))
+            throw new LwError(
+              'INVALID_ARGUMENT',
+              `${where}: annotation ids are assigned by the project; ${c.id} is not an annotation deleted on image ${imageId}`,
+              'Create without an id; only undo of a delete passes one.',
+            );
+        }
         if (c.predictionId != null && predictionImageId(pdb, c.predictionId) !== imageId)
           throw new LwError('INVALID_ARGUMENT', `${where}: prediction ${c.predictionId} does not belong to image ${imageId}`);
         const g = createGeometry({ bbox: c.bbox, rle: c.rle ?? null }, img, where);
@@ -89,7 +98,7 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
         );
       } else {
         ownRow(c.id, `changes.${i} (delete of annotation ${c.id})`);
-        deleteAnnotation(pdb, c.id);
+        deleteAnnotation(pdb, c.id, imageId, now);
       }
     });
 

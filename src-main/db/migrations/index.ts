@@ -3,6 +3,7 @@ import { sql as m002 } from './002_workspace';
 import { sql as m003 } from './003_bulk_counters';
 import { sql as m004 } from './004_file_state_uncertainty';
 import { run as m005 } from './005_masks_fit_boxes';
+import { sql as m007 } from './007_deleted_annotations';
 import { sql as m006 } from './006_coco_imports';
 import type Database from 'better-sqlite3';
 
@@ -17,6 +18,7 @@ export const migrations: ({ version: number; sql: string } | { version: number; 
   { version: 4, sql: m004 },
   { version: 5, run: m005 },
   { version: 6, sql: m006 },
+  { version: 7, sql: m007 },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;
