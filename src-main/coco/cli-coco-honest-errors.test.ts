@@ -1,20 +1,14 @@
 /** Bad COCO input gets exit 3 (bad input, README) and a message that names what is wrong, where. */
 import { describe, expect, it } from 'vitest';
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, runCli } from '../testing/cli';
+import { runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { initSampleProject } from '../testing/sample-project';
 
 const tmp = useTmp();
 
-function project() {
-  const d = tmp();
-  const images = join(d, 'images');
-  cpSync(join(REPO_ROOT, 'resources', 'samples'), images, { recursive: true });
-  const p = join(d, 'p.lw');
-  expect(runCli(['init', p]).code).toBe(0);
-  return { d, images, p };
-}
+const project = () => initSampleProject(tmp());
 
 const dataset = (over: { bbox?: string; name?: string }) =>
   `{"images":[{"id":1,"file_name":"chelsea.png","width":451,"height":300}],` +

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, runCli } from '../testing/cli';
+import { runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { initSampleProject } from '../testing/sample-project';
 
 const tmp = useTmp();
-const SAMPLES = join(REPO_ROOT, 'resources', 'samples');
 const MAX_ID = 2 ** 31 - 1;
 
-function setup() {
-  const d = tmp();
-  const images = join(d, 'images');
-  cpSync(SAMPLES, images, { recursive: true });
-  const p = join(d, 'p.lw');
-  expect(runCli(['init', p]).code).toBe(0);
-  return { d, images, p };
-}
+const setup = () => initSampleProject(tmp());
 
 describe('COCO import of ids that would overflow', () => {
   it('gives a category id beyond 2^31−1 a fresh id, says so, and later categories stay unique', () => {

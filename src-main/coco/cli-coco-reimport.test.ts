@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPO_ROOT, runCli } from '../testing/cli';
+import { runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { initSampleProject } from '../testing/sample-project';
 
 const tmp = useTmp();
-const SAMPLES = join(REPO_ROOT, 'resources', 'samples');
 
 function setup() {
-  const d = tmp();
-  const images = join(d, 'images');
-  cpSync(SAMPLES, images, { recursive: true });
-  const p = join(d, 'p.lw');
-  expect(runCli(['init', p]).code).toBe(0);
+  const { d, images, p } = initSampleProject(tmp());
   const src = join(d, 'in.json');
   writeFileSync(
     src,

@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPO_ROOT, runCli } from '../testing/cli';
+import { runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { initSampleProject } from '../testing/sample-project';
 import { serveProject } from '../testing/served-project';
 import { LwError } from '../shared/errors';
 
 const tmp = useTmp();
-const SAMPLES = join(REPO_ROOT, 'resources', 'samples');
 
 /** A project with images and one category, so that a clobbered file would show. */
 function setup() {
-  const d = tmp();
-  const images = join(d, 'images');
-  cpSync(SAMPLES, images, { recursive: true });
-  const p = join(d, 'p.lw');
-  expect(runCli(['init', p]).code).toBe(0);
-  expect(runCli(['add', p, images]).code).toBe(0);
+  const { d, p } = initSampleProject(tmp(), { add: true });
   expect(runCli(['categories', p, 'add', 'cat']).code).toBe(0);
   return { d, p };
 }
