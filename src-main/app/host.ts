@@ -44,6 +44,7 @@ import type { JobServiceFactory } from '../jobs/job-service';
 import { createRpcServer, type RpcServer } from '../transports/rpc-server';
 import { MAX_MESSAGE_BYTES, webSocketTransport } from '../transports/ws';
 import { repoRoot } from '../platform/paths';
+import { displayImage } from '../image/display-image';
 import { imageContentType, looksLikeTraversal, parseImageRoute, staticContentType } from './image-routes';
 import { AppSession } from './session';
 
@@ -176,10 +177,10 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
       const route = segs.length === 2 ? parseImageRoute(segs[0], segs[1]) : null;
       const file = route ? session.imageFile(route.id) : null;
       if (!route || !file) return plain(res, 403, 'Forbidden: not an image of the open project');
-      if (route.kind === 'image') return sendFile(req, res, file.path, imageContentType(file.path), 'private, max-age=300');
-      const buf = await session.thumbs.get(file);
-      res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': buf.length, 'Cache-Control': 'private, max-age=300' });
-      return res.end(req.method === 'HEAD' ? undefined : buf);
+      const shown = route.kind === 'image' ? await displayImage(file.path) : { bytes: await session.thumbs.get(file), type: 'image/jpeg' };
+      if ('file' in shown) return sendFile(req, res, shown.file, shown.type ?? imageContentType(shown.file), 'private, max-age=300');
+      res.writeHead(200, { 'Content-Type': shown.type, 'Content-Length': shown.bytes.length, 'Cache-Control': 'private, max-age=300' });
+      return res.end(req.method === 'HEAD' ? undefined : shown.bytes);
     }
     if (segs[0] === RPC_PATH.slice(1)) return plain(res, 426, 'Upgrade to a WebSocket');
     // The built renderer: index.html for `/`, files below rendererDir otherwise.

@@ -3,6 +3,8 @@
  * `/thumbs/:id`) and Electron's `lw-image://image/:id` protocol: an image is addressed
  * only by its id in the open project, never by a path. Anything that looks like a path
  * (dot segments, encoded dots or slashes, backslashes, NUL) is refused before lookup.
+ * What an image route sends is image/display-image.ts's answer: upright pixels, the file
+ * itself when it has no orientation to apply.
  */
 import { extname } from 'node:path';
 

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
+import { displayImage } from '../image/display-image';
 import { imageContentType, parseProtocolUrl } from './image-routes';
 import type { AppSession } from './session';
 
-/** `lw-image://image/<id>` (full image) and `lw-image://thumb/<id>` (256 px JPEG). */
+/** `lw-image://image/<id>` (full image, upright: display-image.ts) and `lw-image://thumb/<id>` (256 px JPEG). */
 export const IMAGE_SCHEME = 'lw-image';
 
 /** Must run before app 'ready'. */
@@ -34,7 +35,10 @@ export function handleImageProtocol(session: AppSession): void {
     if (!route || !file) return refuse(403, 'Forbidden: not an image of the open project');
     try {
       if (route.kind === 'thumb') return new Response(new Uint8Array(await session.thumbs.get(file)), { headers: headers('image/jpeg') });
-      return new Response(new Uint8Array(await readFile(file.path)), { headers: headers(imageContentType(file.path)) });
+      // Upright pixels (display-image.ts): the same bytes the browser host serves.
+      const shown = await displayImage(file.path);
+      if ('bytes' in shown) return new Response(new Uint8Array(shown.bytes), { headers: headers(shown.type) });
+      return new Response(new Uint8Array(await readFile(shown.file)), { headers: headers(shown.type ?? imageContentType(shown.file)) });
     } catch {
       return refuse(404, 'Image file not found');
     }
