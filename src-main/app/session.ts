@@ -80,6 +80,8 @@ export class AppSession {
     else checkExistingProjectPath(abs);
     const next = create ? ProjectService.create(abs) : ProjectService.open(abs);
     await this.closeProject();
+    // Another open may have finished while this one waited: one project stays open.
+    if (this.project) await this.closeProject();
     this.project = next;
     this.recent.add(abs);
     const info = this.info();
@@ -91,10 +93,16 @@ export class AppSession {
     this.offJobProgress?.();
     this.offJobProgress = null;
     const jobs = this.jobService;
+    const project = this.project;
+    // Let go of both before waiting for the jobs to stop: a call arriving meanwhile gets
+    // "No project is open", not a new job service bound to the project closed below.
     this.jobService = null;
-    if (jobs) await jobs.close().catch(() => undefined);
-    this.project?.close();
     this.project = null;
+    // A jobs.start still loading its models launches its job afterwards: wait for it, so
+    // that close() below pauses that job too instead of leaving it running on a closed file.
+    await Promise.allSettled([...this.jobCalls]);
+    if (jobs) await jobs.close().catch(() => undefined);
+    project?.close();
   }
 
   executionProvider(): EpInfo {
@@ -120,6 +128,17 @@ export class AppSession {
   /** The file behind an image id of the open project, or null: the only files the image routes serve. */
   imageFile(id: number): { path: string; hash: string } | null {
     return this.project?.imageFile(id) ?? null;
+  }
+
+  /** Job-service calls in flight; closing the project waits for them. */
+  private readonly jobCalls = new Set<Promise<unknown>>();
+
+  private jobCall<T>(fn: (jobs: JobService) => T | Promise<T>): Promise<T> {
+    const call = Promise.resolve().then(() => fn(this.jobs()));
+    const done = () => void this.jobCalls.delete(call);
+    this.jobCalls.add(call);
+    call.then(done, done);
+    return call;
   }
 
   private jobs(): JobService {
@@ -211,13 +230,13 @@ export class AppSession {
         return { removed: true };
       },
 
-      'jobs.start': (req) => this.jobs().start(req),
-      'jobs.list': () => this.jobs().list(),
-      'jobs.pause': ({ jobId }) => this.jobs().pause(jobId),
-      'jobs.resume': ({ jobId }) => this.jobs().resume(jobId),
-      'jobs.cancel': ({ jobId }) => this.jobs().cancel(jobId),
-      'jobs.retry': ({ jobId }) => this.jobs().retry(jobId),
-      'jobs.items': ({ jobId, state }) => this.jobs().items(jobId, state),
+      'jobs.start': (req) => this.jobCall((j) => j.start(req)),
+      'jobs.list': () => this.jobCall((j) => j.list()),
+      'jobs.pause': ({ jobId }) => this.jobCall((j) => j.pause(jobId)),
+      'jobs.resume': ({ jobId }) => this.jobCall((j) => j.resume(jobId)),
+      'jobs.cancel': ({ jobId }) => this.jobCall((j) => j.cancel(jobId)),
+      'jobs.retry': ({ jobId }) => this.jobCall((j) => j.retry(jobId)),
+      'jobs.items': ({ jobId, state }) => this.jobCall((j) => j.items(jobId, state)),
 
       'export.preview': (opts) => p().exportPreview(opts),
       'export.coco': async ({ path, ...opts }) => {

@@ -4,6 +4,16 @@ import { LwError } from '../shared/errors';
 
 const CHUNK = 1 << 20;
 
+const TARGET_PROBLEMS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'the name is too long',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+};
+
 /**
  * Writes text to `<path>.partial` in ~1 MB chunks with backpressure, and renames it into
  * place only on `commit()`: a crash, a cancel or a full disk never leaves a half file
@@ -58,18 +68,26 @@ export class ChunkedFileWriter {
       this.stream.end((e?: Error | null) => (e ? reject(this.mapError(e)) : resolve()));
     });
     if (this.failure) throw this.mapError(this.failure);
-    await rename(this.tmp, this.path);
+    try {
+      await rename(this.tmp, this.path);
+    } catch (e) {
+      throw this.mapError(e as Error);
+    }
   }
 
   async abort(): Promise<void> {
     this.stream.destroy();
-    await rm(this.tmp, { force: true });
+    // Cleanup must not hide the error that made us abort (rm fails too on a too-long name).
+    await rm(this.tmp, { force: true }).catch(() => undefined);
   }
 
   private mapError(e: Error): Error {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC')
       return new LwError('DISK_FULL', `The disk is full while writing ${this.path}; the export was discarded`, 'Free some space and export again.', { cause: e });
+    // The person's choice of target, not a fault of the app: say what is wrong with it.
+    const why = code ? TARGET_PROBLEMS[code] : undefined;
+    if (why) return new LwError('INVALID_ARGUMENT', `Cannot write ${this.path}: ${why}`, 'Choose another output file.', { cause: e });
     return new LwError('INTERNAL', `Cannot write ${this.path} (${code ?? e.message})`, undefined, { cause: e });
   }
 }

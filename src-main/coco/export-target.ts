@@ -25,6 +25,9 @@ export function checkExportTarget(projectPath: string, outPath: string): void {
       'Choose another output file, e.g. one ending in .json beside the project.',
     );
 
+  // Node refuses NUL in paths by throwing a TypeError; say it as an error about the path.
+  if (outPath.includes('\0')) throw refuse('the path contains a NUL character');
+
   const at = SIDE_FILES.findIndex((s) => canonical(project + s) === canonical(target));
   if (at === 0) throw refuse(`it is the open project ${project}`);
   if (at > 0) throw refuse(`it is the ${SIDE_FILES[at]} file SQLite keeps beside the open project ${project}`);
@@ -35,6 +38,7 @@ export function checkExportTarget(projectPath: string, outPath: string): void {
     const s = statOrNull(name);
     if (s && s.dev === stat.dev && s.ino === stat.ino) throw refuse(`it is a link to ${name}${name === project ? ', the open project' : `, the ${name.slice(project.length)} file of the open project`}`);
   }
+  if (stat.isDirectory()) throw refuse('it is a folder');
   if (stat.isFile() && startsWithSqliteMagic(target))
     throw refuse(`it is a SQLite database (another project?), not a file an export may overwrite; the project is ${project}`);
 }

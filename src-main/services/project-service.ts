@@ -1,3 +1,4 @@
+import { LwError } from '../shared/errors';
 import type {
   AddImagesResult,
   Category,
@@ -11,7 +12,7 @@ import { addImages, getImage, listImages, setReviewStatus, type AddOptions, type
 import { imageFile } from '../db/images-table';
 import { addCategories, listCategories, nameKey, removeCategory, renameCategory, updateCategory, type CategoryPatch } from './categories';
 import { projectStats } from './stats';
-import { importDataset, refuseRepeatedImport, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
+import { importDataset, MAX_KEPT_CATEGORY_ID, refuseRepeatedImport, type CheckedDataset, type DatasetImportSummary } from './dataset-import';
 import type {
   AnnotationChange,
   ApplyChangesResult,
@@ -97,6 +98,9 @@ export class ProjectService {
 
   /** Adds one category; a hotkey in the input is assigned in the same transaction (taking it from any other). */
   addCategory(input: CategoryInput): Category {
+    // Ids are AUTOINCREMENT: one huge id makes every later one huge, past what JSON carries.
+    if (input.id !== undefined && input.id > MAX_KEPT_CATEGORY_ID)
+      throw new LwError('INVALID_ARGUMENT', `Category id ${input.id} is too big: the largest a category may be given is ${MAX_KEPT_CATEGORY_ID}`, 'Leave the id out: the project assigns one.');
     return this.pdb.tx(() => {
       const cat = addCategories(this.pdb, [input])[0];
       return input.hotkey ? updateCategory(this.pdb, cat.id, { hotkey: input.hotkey }) : cat;
