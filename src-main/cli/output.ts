@@ -30,6 +30,7 @@ export function exitCodeFor(e: unknown): number {
     case 'PROJECT_NOT_LABELWRIGHT':
     case 'PROJECT_READ_ONLY':
     case 'PROJECT_BUSY':
+    case 'DISK_FULL':
     case 'NOT_FOUND':
     case 'CONFLICT':
       return ExitCode.project;

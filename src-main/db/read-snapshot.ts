@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { lockedReaderOf, openReader } from './project-db';
 import type { Db, DbHandle } from './statements';
 
 /**
@@ -8,14 +8,17 @@ import type { Db, DbHandle } from './statements';
  */
 export class ReadSnapshot implements DbHandle {
   readonly db: Db;
+  /** On a full disk the project's own connection holds the file's lock: read through it (openReader). */
+  private readonly shared: boolean;
 
   constructor(path: string) {
-    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    const locked = lockedReaderOf(path);
+    this.shared = locked !== undefined;
+    this.db = locked ?? openReader(path);
     try {
-      this.db.pragma('busy_timeout = 5000');
       this.db.exec('BEGIN');
     } catch (e) {
-      this.db.close();
+      if (!this.shared) this.db.close();
       throw e;
     }
   }
@@ -28,6 +31,6 @@ export class ReadSnapshot implements DbHandle {
     } catch {
       // Closing ends a read transaction too; this only fails after an interrupted read.
     }
-    this.db.close();
+    if (!this.shared) this.db.close();
   }
 }

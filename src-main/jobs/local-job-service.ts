@@ -39,6 +39,8 @@ export interface StartOptions {
 export class LocalJobService implements JobService {
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(p: JobProgress) => void>();
+  /** Jobs that paused themselves because the project stopped taking writes, with why. */
+  private readonly halts = new Map<number, LwError>();
   /** The project's file: jobs are part of the service layer and write their own tables (db/jobs-table.ts). */
   private readonly pdb: ProjectDb;
 
@@ -83,7 +85,15 @@ export class LocalJobService implements JobService {
   info(jobId: number): JobInfo {
     const job = getJob(this.pdb, jobId);
     const live = this.active.get(jobId)?.last;
-    return toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined);
+    const info = toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined);
+    // The project may not have taken the paused state itself (it takes no writes): say what happened.
+    const halt = this.halts.get(jobId);
+    return halt && !this.active.has(jobId) ? { ...info, state: 'paused', error: halt.message } : info;
+  }
+
+  /** Why the job paused itself, when the project stopped taking writes during its last run. */
+  haltedBy(jobId: number): LwError | undefined {
+    return this.halts.get(jobId);
   }
 
   async pause(jobId: number): Promise<JobInfo> {
@@ -175,10 +185,18 @@ export class LocalJobService implements JobService {
       },
       this.opts.prefetch,
     );
+    this.halts.delete(jobId);
     entry.done = entry.runner
       .run()
+      .then(() => {
+        if (entry.runner.halted) this.halts.set(jobId, entry.runner.halted);
+      })
       .catch((e: unknown) => {
-        setJobState(this.pdb, jobId, 'failed', e instanceof Error ? e.message : String(e));
+        try {
+          setJobState(this.pdb, jobId, 'failed', e instanceof Error ? e.message : String(e));
+        } catch {
+          // The project takes no writes; the job is resumed from its items all the same.
+        }
       })
       .then(async () => {
         await Promise.all(engines.map((e) => e.close()));

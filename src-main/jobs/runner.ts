@@ -1,6 +1,7 @@
+import { basename } from 'node:path';
 import type { JobProgress, JobState } from '../shared/api';
 import { LwError } from '../shared/errors';
-import type { ProjectDb } from '../db/project-db';
+import { isWriteFailure, writeFailureHint, writeFailureText, type ProjectDb } from '../db/project-db';
 import type { AdapterCategory, PredictionResult } from '../inference/types';
 import { setItemState } from '../db/jobs-table';
 import { checkImageFile } from '../services/image-files';
@@ -31,6 +32,9 @@ export class JobRunner {
   private processed = 0;
   private startedAt = 0;
   private current: string | null = null;
+  private queue: { item: PendingItem; prepared: Promise<Prepared> }[] = [];
+  /** Why the job paused itself: the project stopped taking writes (full disk, lock, read-only). */
+  halted: LwError | null = null;
 
   constructor(
     private readonly pdb: ProjectDb,
@@ -45,7 +49,23 @@ export class JobRunner {
     this.stop ??= kind;
   }
 
+  /**
+   * When the project stops taking writes (disk full, another process holding the write
+   * lock past the busy timeout, read-only), the job pauses instead of failing every image:
+   * finished images are committed, the image in flight was not (it is still pending, since
+   * an item's state only changes in the transaction with its outcome), and running the job
+   * again resumes it.
+   */
   async run(): Promise<JobState> {
+    try {
+      return await this.runItems();
+    } catch (e) {
+      if (!isWriteFailure(e)) throw e;
+      return this.halt(e);
+    }
+  }
+
+  private async runItems(): Promise<JobState> {
     const job = getJob(this.pdb, this.jobId);
     const params = job.params;
     const categories: AdapterCategory[] = params.categories.map((c) => ({
@@ -59,12 +79,12 @@ export class JobRunner {
     this.emit('running', true);
 
     const items = pendingItems(this.pdb, this.jobId);
-    const mark = (imageId: number, state: 'running' | 'failed' | 'skipped', error?: string) =>
+    const mark = (imageId: number, state: 'failed' | 'skipped', error?: string) =>
       this.pdb.tx(() => setItemState(this.pdb, this.jobId, imageId, state, { error, attempt: state === 'failed', now: Date.now() }));
 
     // Images a person edited are skipped before decoding: no model time spent on them.
     const skip = (it: PendingItem) => it.humanTouched && !params.overwriteHuman;
-    const queue: { item: PendingItem; prepared: Promise<Prepared> }[] = [];
+    const queue = this.queue;
     let next = 0;
     const fill = () => {
       while (queue.length < Math.max(1, this.prefetch) && next < items.length) {
@@ -85,7 +105,8 @@ export class JobRunner {
       if (this.prefetch > 0) fill();
       this.current = item.path;
       const p = await prepared;
-      mark(item.imageId, 'running');
+      // No separate `running` write: the item stays pending until its outcome commits, so a
+      // crash, a full disk or a lock never leaves it half-started.
       if (!p.ok) {
         mark(item.imageId, 'failed', p.error);
       } else {
@@ -93,15 +114,7 @@ export class JobRunner {
           const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
           commitImage(this.pdb, this.jobId, params, item, results);
         } catch (e) {
-          if (e instanceof LwError && (e.code === 'DISK_FULL' || e.code === 'PROJECT_READ_ONLY' || e.code === 'PROJECT_BUSY')) {
-            // The project cannot take writes: stop the job rather than fail every image.
-            // Back to pending: the job stops here and a resume starts again from this image.
-            setItemState(this.pdb, this.jobId, item.imageId, 'pending');
-            await this.drain(queue);
-            setJobState(this.pdb, this.jobId, 'failed', e.message);
-            this.emit('failed', true, e.message);
-            return 'failed';
-          }
+          if (isWriteFailure(e)) throw e; // run() pauses the job
           mark(item.imageId, 'failed', errorText(e));
         }
       }
@@ -117,6 +130,26 @@ export class JobRunner {
     setJobState(this.pdb, this.jobId, state);
     this.emit(state, true);
     return state;
+  }
+
+  /** Pauses the job after a write failure, saying what happened and what was kept. */
+  private async halt(e: LwError & { code: Parameters<typeof writeFailureText>[0] }): Promise<JobState> {
+    await this.drain(this.queue);
+    const c = itemCounts(this.pdb, this.jobId);
+    const inFlight = this.current ? ` the image in flight (${basename(this.current)}) was not and is pending again;` : '';
+    const message =
+      `${writeFailureText(e.code, this.pdb.path)}: pre-labeling paused. ${c.done} image(s) done and saved;${inFlight}` +
+      ` ${c.pending + c.running} left to do.`;
+    this.halted = new LwError(e.code, message, `${writeFailureHint(e.code)} Then run the same command again to resume.`, { cause: e });
+    try {
+      setJobState(this.pdb, this.jobId, 'paused', message);
+    } catch {
+      // The project still takes no writes: the job row keeps its old state, and starting the
+      // job again resumes it all the same (its items are pending).
+    }
+    this.current = null;
+    this.emit('paused', true, message);
+    return 'paused';
   }
 
   /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddImagesResult, ImageRecord, ReviewStatus } from '../shared/contract';
 import type { PendingPolicy } from '../shared/api';
 import { LwError } from '../shared/errors';
-import type { ProjectDb } from '../db/project-db';
+import { isWriteFailure, writeFailureHint, writeFailureText, type ProjectDb } from '../db/project-db';
 import * as images from '../db/images-table';
 import { countPendingOn, decidePendingOn } from '../db/annotations-table';
 import { listImageFiles, probeImages, type ProbedImage } from './image-scan';
@@ -44,6 +44,27 @@ export async function addImages(
   const flush = () => {
     if (!batch.length) return;
     const now = Date.now();
+    // Counted apart and merged after the commit: a batch that rolls back added nothing.
+    const part: AddImagesResult = { scanned: 0, added: 0, alreadyPresent: 0, relocated: 0, duplicates: [], failed: [], changed: [] };
+    try {
+      commitBatch(now, part);
+    } catch (e) {
+      if (!isWriteFailure(e)) throw e;
+      // Earlier batches are committed: say how many images they added, and that the rest were not.
+      const what = result.added + result.relocated ? `${result.added} image(s) were added before that and are kept${result.relocated ? ` (and ${result.relocated} moved)` : ''}` : 'no image was added';
+      throw new LwError(e.code, `${writeFailureText(e.code, pdb.path)}: ${what}; the other files were not added`, `${writeFailureHint(e.code)} Running the same add again adds the rest.`, {
+        cause: e,
+        details: { added: result.added, relocated: result.relocated },
+      });
+    }
+    result.added += part.added;
+    result.alreadyPresent += part.alreadyPresent;
+    result.relocated += part.relocated;
+    result.duplicates.push(...part.duplicates);
+    result.changed.push(...part.changed);
+    batch = [];
+  };
+  const commitBatch = (now: number, result: AddImagesResult) => {
     pdb.tx(() => {
       for (const img of batch) {
         const atPath = images.imageByPath(pdb, img.path);
@@ -65,7 +86,6 @@ export async function addImages(
         }
       }
     });
-    batch = [];
   };
 
   let done = 0;

@@ -4,7 +4,7 @@ import { LwError } from '../../shared/errors';
 import { ProjectService } from '../../services/project-service';
 import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
-import { emit, ExitCode, type GlobalOptions } from '../output';
+import { emit, ExitCode, exitCodeFor, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
 
 interface PrelabelFlags {
@@ -74,14 +74,18 @@ export async function follow(opts: GlobalOptions, jobs: LocalJobService, started
     const info = await jobs.whenSettled(started.jobId);
     bar.finish(`${info.state}: ${info.done} done, ${info.failed} failed, ${info.skipped} skipped of ${info.total}`);
     const failures = failedItems(jobs, info.jobId);
-    emit(opts, { ...info, failures }, () => {
+    // The project stopped taking writes (disk full, locked, read-only): the job paused itself.
+    const halt = jobs.haltedBy(info.jobId);
+    emit(opts, { ...info, failures, ...(halt ? { halted: halt.toPayload() } : {}) }, () => {
       const lines = [`Job ${info.jobId} ${info.state}: ${info.done} done, ${info.failed} failed, ${info.skipped} skipped of ${info.total} image(s).`];
       for (const f of failures.slice(0, 20)) lines.push(`  failed: ${f.path}: ${f.error}`);
       if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more (labelwright --json jobs <project>)`);
-      if (info.state === 'paused' || info.state === 'cancelled') lines.push('Run the same command again, or `labelwright jobs resume <project> <job>`, to continue.');
+      if (halt) lines.push(halt.message, halt.hint ?? '');
+      else if (info.state === 'paused' || info.state === 'cancelled') lines.push('Run the same command again, or `labelwright jobs resume <project> <job>`, to continue.');
       if (info.state === 'failed' && info.error) lines.push(`Reason: ${info.error}`);
       return lines.join('\n');
     });
+    if (halt) return exitCodeFor(halt);
     if (info.state === 'paused' || info.state === 'cancelled') return ExitCode.interrupted;
     if (info.state === 'failed') return ExitCode.model;
     return info.failed ? ExitCode.badInput : ExitCode.ok;
