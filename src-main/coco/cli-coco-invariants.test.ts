@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRle } from '../shared/masks';
 import { REPO_ROOT, runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { leaveReviewedWithPending } from '../testing/old-project';
 
 const tmp = useTmp();
 const SAMPLES = join(REPO_ROOT, 'resources', 'samples');
@@ -155,14 +156,7 @@ describe('export coco warns about reviewed images with pending predictions', () 
     expect(plain.stderr).not.toMatch(/warning/);
 
     // An old project: chelsea marked reviewed while a prediction on it is still pending.
-    const db = new Database(p);
-    const chelsea = db.prepare(`SELECT id FROM images WHERE path LIKE '%chelsea.png'`).get() as { id: number };
-    db.prepare(`UPDATE images SET status = 'reviewed' WHERE id = ?`).run(chelsea.id);
-    db.prepare(
-      `INSERT INTO annotations (image_id, category_id, x, y, w, h, area, source, state, score, created_at, updated_at)
-       VALUES (?, 1, 1, 1, 5, 5, 25, 'model', 'pending', 0.8, 0, 0)`,
-    ).run(chelsea.id);
-    db.close();
+    leaveReviewedWithPending(p, 'chelsea.png');
 
     const out = join(d, 'reviewed.json');
     const r = runCli(['--json', 'export', 'coco', p, out, '--reviewed-only']);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
+import { leaveReviewedWithPending } from '../testing/old-project';
 import { inconsistentCounters } from '../testing/counters';
 
 const tmp = useTmp();
@@ -159,14 +160,7 @@ describe('COCO import and export through the CLI', () => {
     const src = join(d, 'in.json');
     writeFileSync(src, JSON.stringify(dataset()));
     runCli(['import', 'coco', p, src, '--images', images]);
-    const db = new Database(p);
-    const chelsea = db.prepare(`SELECT id FROM images WHERE path LIKE '%chelsea.png'`).get() as { id: number };
-    db.prepare(`UPDATE images SET status = 'reviewed' WHERE id = ?`).run(chelsea.id);
-    db.prepare(
-      `INSERT INTO annotations (image_id, category_id, x, y, w, h, area, source, state, score, created_at, updated_at)
-       VALUES (?, 1, 1, 1, 5, 5, 25, 'model', 'pending', 0.8, 0, 0)`,
-    ).run(chelsea.id);
-    db.close();
+    const chelsea = { id: leaveReviewedWithPending(p, 'chelsea.png') };
 
     const reviewed = join(d, 'reviewed.json');
     expect(runCli(['export', 'coco', p, reviewed, '--reviewed-only']).code).toBe(0);
