@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { JobStart as JobStartSchema, type JobInfo, type JobItemInfo, type JobProgress, type JobStart } from '../shared/api';
+import { type JobInfo, type JobItemInfo, type JobProgress, type JobStart } from '../shared/api';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import { findPack, packSha256 } from '../inference/packs/index';
 import { createWorkerEngine, type WorkerEngine } from '../inference/worker/worker-engine';
 import { failedItems, jobItemsByState } from '../db/jobs-table';
 import type { ProjectService } from '../services/project-service';
 import type { JobService } from './job-service';
-import { createJob, findResumable, getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
+import { getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
 import { JobRunner } from './runner';
-import { selectImages } from './select-images';
+import { planJob, type PlanOptions } from './plan-job';
 
 interface Active {
   runner: JobRunner;
@@ -25,12 +23,7 @@ export interface LocalJobServiceOptions {
   engine?: (pack: string) => Promise<WorkerEngine>;
 }
 
-export interface StartOptions {
-  /** Resume the unfinished job that the same request created, instead of starting anew (the CLI's behaviour). */
-  resumeSame?: boolean;
-  /** A glob over image paths, when the target is a subset by name. */
-  glob?: string;
-}
+export type StartOptions = PlanOptions;
 
 /**
  * Jobs of one open project, run in this process with inference in worker threads. Each
@@ -52,30 +45,8 @@ export class LocalJobService implements JobService {
   }
 
   async start(raw: JobStart, opts: StartOptions = {}): Promise<JobInfo> {
-    const req = JobStartSchema.parse(raw);
-    const categories = this.categoriesFor(req.categoryIds);
-    const packs = await Promise.all(
-      req.packs.map(async (id) => {
-        const pack = await findPack(id);
-        return { id: pack.manifest.id, kind: pack.manifest.kind, sha256: await packSha256(pack) };
-      }),
-    );
-    const targetText = opts.glob ?? (req.target.kind === 'images' ? `${req.target.imageIds.length} image(s)` : req.target.kind);
-    const signature = createHash('sha256')
-      .update(JSON.stringify({ packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText }))
-      .digest('hex');
-
-    if (opts.resumeSame) {
-      const existing = findResumable(this.pdb, signature);
-      if (existing !== null) return this.resume(existing);
-    }
-    const imageIds = selectImages(this.pdb, req.target, opts.glob);
-    const jobId = createJob(
-      this.pdb,
-      { packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText, signature },
-      imageIds,
-    );
-    return this.launch(jobId);
+    const { jobId, resumed } = await planJob(this.project, raw, opts);
+    return resumed ? this.resume(jobId) : this.launch(jobId);
   }
 
   list(): JobInfo[] {
@@ -155,13 +126,6 @@ export class LocalJobService implements JobService {
     return a.done;
   }
 
-  private categoriesFor(ids: number[] | undefined) {
-    const all = this.project.listCategories();
-    const chosen = ids ? ids.map((id) => all.find((c) => c.id === id) ?? missingCategory(id)) : all;
-    if (!chosen.length) throw new LwError('INVALID_ARGUMENT', 'No categories to prompt the models with', 'Add categories first, e.g. `labelwright categories <project> add person,car`.');
-    return chosen.map((c) => ({ id: c.id, name: c.name, prompt: c.prompt, threshold: c.threshold }));
-  }
-
   private async launch(jobId: number): Promise<JobInfo> {
     const job = getJob(this.pdb, jobId);
     let engines: WorkerEngine[];
@@ -206,8 +170,4 @@ export class LocalJobService implements JobService {
     this.active.set(jobId, entry);
     return this.info(jobId);
   }
-}
-
-function missingCategory(id: number): never {
-  throw new LwError('NOT_FOUND', `No category with id ${id}`);
 }

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { JobStart as JobStartSchema, type JobStart } from '../shared/api';
+import { LwError } from '../shared/errors';
+import { findPack, packSha256 } from '../inference/packs/index';
+import type { ProjectService } from '../services/project-service';
+import { createJob, findResumable } from './job-store';
+import { selectImages } from './select-images';
+
+export interface PlanOptions {
+  /** Resume the unfinished job that the same request created, instead of starting anew (the CLI's behaviour). */
+  resumeSame?: boolean;
+  /** A glob over image paths, when the target is a subset by name. */
+  glob?: string;
+}
+
+/**
+ * Turns a request into a job row without running it: packs with their sha256, the
+ * categories' prompts and thresholds, the images, and the signature that makes "the same
+ * command" resume. `prelabel` runs what this plans; `bundle` ships it to other machines.
+ */
+export async function planJob(project: ProjectService, raw: JobStart, opts: PlanOptions = {}): Promise<{ jobId: number; resumed: boolean }> {
+  const req = JobStartSchema.parse(raw);
+  const categories = categoriesFor(project, req.categoryIds);
+  const packs = await Promise.all(
+    req.packs.map(async (id) => {
+      const pack = await findPack(id);
+      return { id: pack.manifest.id, kind: pack.manifest.kind, sha256: await packSha256(pack) };
+    }),
+  );
+  const targetText = opts.glob ?? (req.target.kind === 'images' ? `${req.target.imageIds.length} image(s)` : req.target.kind);
+  const signature = createHash('sha256')
+    .update(JSON.stringify({ packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText }))
+    .digest('hex');
+
+  if (opts.resumeSame) {
+    const existing = findResumable(project.pdb, signature);
+    if (existing !== null) return { jobId: existing, resumed: true };
+  }
+  const imageIds = selectImages(project.pdb, req.target, opts.glob);
+  const jobId = createJob(
+    project.pdb,
+    { packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText, signature },
+    imageIds,
+  );
+  return { jobId, resumed: false };
+}
+
+function categoriesFor(project: ProjectService, ids: number[] | undefined) {
+  const all = project.listCategories();
+  const chosen = ids ? ids.map((id) => all.find((c) => c.id === id) ?? missingCategory(id)) : all;
+  if (!chosen.length) throw new LwError('INVALID_ARGUMENT', 'No categories to prompt the models with', 'Add categories first, e.g. `labelwright categories <project> add person,car`.');
+  return chosen.map((c) => ({ id: c.id, name: c.name, prompt: c.prompt, threshold: c.threshold }));
+}
+
+function missingCategory(id: number): never {
+  throw new LwError('NOT_FOUND', `No category with id ${id}`);
+}
