@@ -47,6 +47,7 @@ import { repoRoot } from '../platform/paths';
 import { displayImage } from '../image/display-image';
 import { imageContentType, looksLikeTraversal, parseImageRoute, staticContentType } from './image-routes';
 import { AppSession } from './session';
+import { browserHostCsp } from './csp';
 
 export const RPC_PATH = '/rpc';
 
@@ -77,20 +78,6 @@ export interface RunningHost {
   rpc: RpcServer;
   server: Server;
   close(): Promise<void>;
-}
-
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
 }
 
 export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
@@ -133,7 +120,7 @@ export async function startHost(opts: HostOptions = {}): Promise<RunningHost> {
   };
 
   const baseHeaders = (res: ServerResponse) => {
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(port));
+    res.setHeader('Content-Security-Policy', browserHostCsp(port));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');

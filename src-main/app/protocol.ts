@@ -2,14 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { displayImage } from '../image/display-image';
 import { imageContentType, parseProtocolUrl } from './image-routes';
+import { RENDERER_SCHEME, RENDERER_SCHEME_PRIVILEGES } from './renderer-protocol';
 import type { AppSession } from './session';
 
 /** `lw-image://image/<id>` (full image, upright: display-image.ts) and `lw-image://thumb/<id>` (256 px JPEG). */
 export const IMAGE_SCHEME = 'lw-image';
 
-/** Must run before app 'ready'. */
-export function registerImageScheme(): void {
+/**
+ * Both of the app's schemes, in the one call Electron allows (a second call replaces the
+ * first): `app://` for the pages (renderer-protocol.ts) and `lw-image://` for pixels.
+ * Must run before app 'ready'.
+ */
+export function registerAppSchemes(): void {
   protocol.registerSchemesAsPrivileged([
+    { scheme: RENDERER_SCHEME, privileges: RENDERER_SCHEME_PRIVILEGES },
     { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
   ]);
 }

@@ -11,7 +11,8 @@ import { RecentProjects } from '../services/recent-projects';
 import { appUserDataDir } from '../platform/paths';
 import { ThumbnailCache } from '../services/thumbnails';
 import type { JobService, JobServiceFactory } from '../jobs/job-service';
-import { exportCoco } from '../coco/export';
+// Off the event loop: this thread answers every client (export-off-thread.ts has the figures).
+import { ExportThread } from '../coco/export-off-thread';
 import {
   downloadPack,
   findPack,
@@ -24,6 +25,7 @@ import {
 import { checkExistingProjectPath, prepareNewProjectPath } from './project-path';
 import { probeExecutionProvider } from '../inference/runtime/execution-providers';
 import type { Handlers, RpcServer } from '../transports/rpc-server';
+import { BoxSuggester } from '../inference/pix2seq/box-suggester';
 
 export type PickPurpose = 'openProject' | 'createProject' | 'addFolder' | 'importModel' | 'exportCoco';
 
@@ -53,6 +55,8 @@ export class AppSession {
   private offJobProgress: (() => void) | null = null;
   private emit: Emit = () => undefined;
   private ep: EpInfo | null = null;
+  private readonly suggester = new BoxSuggester();
+  private readonly exportThread = new ExportThread();
 
   constructor(private readonly opts: SessionOptions) {
     this.userDataDir = opts.userDataDir ?? appUserDataDir();
@@ -229,6 +233,11 @@ export class AppSession {
         await removePack(id);
         return { removed: true };
       },
+      'models.suggest': ({ pack, imageId, box, categoryIds }) => {
+        const file = p().imageFile(imageId);
+        if (!file) throw new LwError('NOT_FOUND', `No image ${imageId} in this project`);
+        return this.suggester.suggest(pack, file.path, box, p().listCategories(), categoryIds);
+      },
 
       'jobs.start': (req) => this.jobCall((j) => j.start(req)),
       'jobs.list': () => this.jobCall((j) => j.list()),
@@ -238,9 +247,13 @@ export class AppSession {
       'jobs.retry': ({ jobId }) => this.jobCall((j) => j.retry(jobId)),
       'jobs.items': ({ jobId, state }) => this.jobCall((j) => j.items(jobId, state)),
 
-      'export.preview': (opts) => p().exportPreview(opts),
+      'export.preview': (opts) => {
+        const preview = p().exportPreview(opts);
+        this.exportThread.warm(); // the export screen asks for this first: start its thread now
+        return preview;
+      },
       'export.coco': async ({ path, ...opts }) => {
-        const s = await exportCoco(p(), path, opts);
+        const s = await this.exportThread.export(p(), path, opts);
         const { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, bytes } = s;
         return { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, path: s.path, bytes };
       },
@@ -250,6 +263,8 @@ export class AppSession {
   }
 
   async close(): Promise<void> {
+    await this.suggester.close();
+    await this.exportThread.close();
     await this.closeProject();
   }
 }

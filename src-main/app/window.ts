@@ -1,20 +1,27 @@
-import { BrowserWindow, shell, session } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
+import type { AppPages } from './app-pages';
+import { electronCsp } from './csp';
+import { guardNavigation } from './navigation-guards';
+import { denyAllPermissions } from './permissions';
 
-/** Only the app's own origin; images come from our protocol; no remote code at all. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: lw-image:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export interface WindowOptions {
+  pages: AppPages;
+  /** The external-link allowlist (external-links.ts). */
+  openExternal(url: string): boolean;
+}
 
-export function createMainWindow(): BrowserWindow {
+/** Once per app: the default session's CSP header and permissions. */
+export function secureDefaultSession(pages: AppPages): void {
+  const csp = electronCsp(pages.devServerUrl);
+  // app:// answers carry the CSP themselves (renderer-protocol.ts); this covers the dev server.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  denyAllPermissions(session.defaultSession);
+}
+
+export function createMainWindow(opts: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -26,24 +33,16 @@ export function createMainWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
       spellcheck: false,
     },
   });
-
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-
-  // No navigation away from the app, and no new windows; links open in the system browser.
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+  guardNavigation(win.webContents, {
+    isAppUrl: opts.pages.isAppUrl,
+    openExternal: opts.openExternal,
+    onRefused: (what, url) => console.warn(`[labelwright] refused ${what} to ${url.slice(0, 200)}`),
   });
   win.once('ready-to-show', () => win.show());
-
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  void win.loadURL(opts.pages.startUrl);
   return win;
 }
