@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRle } from '../../shared/masks';
-import { BACKGROUND, bilinearAxis, classMasks, groupAffinity, groupMap, labelRuns, type Affinity } from './postprocess';
+import { referenceGroupvitLabels, REFERENCE_BACKGROUND } from '../../testing/groupvit-reference';
+import { BACKGROUND, classMasks, groupAffinity, groupMap, labelRuns, type Affinity } from './postprocess';
 
 /** Unit vectors e_i in D dims. */
 const basis = (rows: number[][], D: number) => {
@@ -49,27 +50,87 @@ describe('GroupViT affinity and background rule', () => {
   });
 });
 
-/** Reference: per-pixel bilinear resize of the (N+1)-channel map and argmax (ties to the class). */
-function naiveLabels(gid: Uint8Array, H: number, W: number, oh: number, ow: number, a: Affinity): Int32Array {
-  const xs = bilinearAxis(W, ow);
-  const ys = bilinearAxis(H, oh);
-  const out = new Int32Array(oh * ow);
-  for (let y = 0; y < oh; y++)
-    for (let x = 0; x < ow; x++) {
-      const w = [
-        [(1 - ys.w[y]) * (1 - xs.w[x]), ys.i0[y], xs.i0[x]],
-        [(1 - ys.w[y]) * xs.w[x], ys.i0[y], xs.i1[x]],
-        [ys.w[y] * (1 - xs.w[x]), ys.i1[y], xs.i0[x]],
-        [ys.w[y] * xs.w[x], ys.i1[y], xs.i1[x]],
-      ];
-      let best = 0;
-      const v = new Array(a.N).fill(0);
-      for (const [wt, r, c] of w) for (let n = 0; n < a.N; n++) v[n] += wt * a.final[gid[r * W + c] * a.N + n];
-      for (let n = 1; n < a.N; n++) if (v[n] > v[best]) best = n;
-      out[y * ow + x] = v[best] < a.threshold ? BACKGROUND : best;
-    }
-  return out;
+/** The per-pixel upstream rule (src-main/testing/groupvit-reference.ts), labels as BACKGROUND or class. */
+const naiveLabels = (gid: Uint8Array, H: number, W: number, oh: number, ow: number, a: Affinity): Int32Array =>
+  referenceGroupvitLabels(a.final, a.N, a.threshold, gid, H, W, oh, ow).map((l) => (l === REFERENCE_BACKGROUND ? BACKGROUND : l));
+
+/** Expands column-major label runs into a row-major label map. */
+function runsToMap(runs: { labels: Int32Array; lengths: Int32Array; count: number }, oh: number, ow: number): Int32Array {
+  const got = new Int32Array(oh * ow);
+  let pos = 0;
+  for (let i = 0; i < runs.count; i++) for (let k = 0; k < runs.lengths[i]; k++, pos++) got[(pos % oh) * ow + Math.floor(pos / oh)] = runs.labels[i];
+  expect(pos).toBe(oh * ow);
+  return got;
 }
+
+describe('two classes that touch, resized to 2× and 2.4× the input size', () => {
+  // Input 448×600 (as from a 896×1200 or 1075×1440 original). Classes: 0 (groups 0 and 2),
+  // 1 (group 1); groups 3…7 are ambiguous, hence background. A background band on top, a
+  // curved boundary between class 0 (left) and class 1 (right), a class-0 blob of another
+  // group along the boundary, and a background block inside class 1 away from the boundary.
+  const H = 448;
+  const W = 600;
+  const D = 8;
+  const e = (...v: number[]) => norm([...v, ...new Array(D - v.length).fill(0)]);
+  const text = basis([e(1), e(0, 1), e(0, 0, 1)], D);
+  const grouped = basis([e(1), e(0, 1), e(1, 0, 0.05), e(1, 1, 1), e(1, 1, 0.9), e(0.9, 1, 1), e(1, 0.9, 1), e(1, 1, 1, 1)], D);
+  const aff = groupAffinity(grouped, text, basis([e(1, 1, 0.3)], D), 8, 3, D, Math.log(100));
+  const boundary = (y: number) => Math.round(300 + 80 * Math.sin(y / 37));
+  const gid = new Uint8Array(H * W);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      let g = x < boundary(y) ? 0 : 1;
+      if (y >= 300 && y < 360 && x < boundary(y) && x >= boundary(y) - 40) g = 2;
+      if (y >= 200 && y < 260 && x >= 480 && x < 540) g = 6;
+      if (y < 40) g = 5;
+      gid[y * W + x] = g;
+    }
+
+  it('the affinities are what the scene needs (two classes, background elsewhere)', () => {
+    expect(Array.from(aff.groupLabel)).toEqual([0, 1, 0, BACKGROUND, BACKGROUND, BACKGROUND, BACKGROUND, BACKGROUND]);
+  });
+
+  for (const [oh, ow] of [
+    [896, 1200],
+    [1075, 1440],
+  ])
+    it(`${ow}×${oh}: no background between the classes, and the label map is the per-pixel upstream rule`, () => {
+      const got = runsToMap(labelRuns(gid, H, W, oh, ow, aff), oh, ow);
+      // Below the band, each row goes from class 0 straight to class 1.
+      let seamPixels = 0;
+      for (let y = Math.ceil((45 * oh) / H); y < oh; y++) {
+        let x = 0;
+        while (x < ow && got[y * ow + x] === 0) x++;
+        if (got[y * ow + x] !== 1) seamPixels++;
+      }
+      expect(seamPixels).toBe(0);
+      const expected = naiveLabels(gid, H, W, oh, ow, aff);
+      let differ = 0;
+      for (let i = 0; i < expected.length; i++) if (got[i] !== expected[i]) differ++;
+      expect(differ).toBe(0);
+      // the background band and block are there, at their resized size
+      expect(got[0]).toBe(BACKGROUND);
+      expect(got[Math.round((230 * oh) / H) * ow + Math.round((510 * ow) / W)]).toBe(BACKGROUND);
+    });
+});
+
+describe('exact ties, as torch computes the resize', () => {
+  it('a weight of exactly 0.5 (448 → 400 rows) is a tie: background first, then the lowest class', () => {
+    // torch's source row for output row 12 is float32(1.12)·12.5 − 0.5 = 13.5 exactly (in double
+    // 13.500000000000002), so rows 13 and 14 weigh the same. Rows cycle class 1, class 0,
+    // background, with exact scores: every such row is a tie.
+    const [H, W, oh, ow] = [448, 3, 400, 3];
+    const final = Float32Array.from([0, 1, 1, 0, 0, 0]);
+    const aff: Affinity = { final, G: 3, N: 2, threshold: 0.95, groupLabel: Int32Array.from([1, 0, BACKGROUND]) };
+    const gid = new Uint8Array(H * W);
+    for (let y = 0; y < H; y++) gid.fill(y % 3, y * W, y * W + W);
+    const got = runsToMap(labelRuns(gid, H, W, oh, ow, aff), oh, ow);
+    const expected = naiveLabels(gid, H, W, oh, ow, aff);
+    expect(Array.from(got)).toEqual(Array.from(expected));
+    // row 12 reads rows 13 (class 0) and 14 (background) half and half: background
+    expect(expected[12 * ow]).toBe(BACKGROUND);
+  });
+});
 
 describe('label map per group equals the per-pixel definition', () => {
   it('on a random group map, up- and down-scaled', () => {

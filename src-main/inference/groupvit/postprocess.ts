@@ -2,12 +2,14 @@
  * GroupViT postprocessing (MODELS.md): group–class affinity with top-k masking and the
  * background rule, then the label map at the original size computed per group.
  *
- * The (N+1)-channel map is [bg = threshold, Final[g(p)]]; resizing it bilinearly and taking the
- * argmax only needs work where the four source pixels of an output pixel belong to different
- * groups: everywhere else the answer is the group's label. So the output is produced as
- * column-major runs (the RLE order) from the input-resolution group map, one input row at a
- * time, and per-pixel blending happens only at group boundaries. Ties go to the class (the
- * rule is "background where max < threshold").
+ * The (N+1)-channel map at the model's input resolution is [bg(p), Final[g(p)]], where bg(p) is
+ * 1 where max Final[g(p)] < threshold and 0 elsewhere (upstream `group_vit_seg.encode_decode`);
+ * mmseg then resizes it bilinearly (align_corners = false) to the original size and takes the
+ * argmax, first maximum winning, so a tie between background and a class is background.
+ * Resizing and taking the argmax only needs work where the four source pixels of an output
+ * pixel have different labels: everywhere else the answer is that label. So the output is
+ * produced as column-major runs (the RLE order) from the input-resolution group map, one input
+ * row at a time, and per-pixel blending happens only at label boundaries.
  */
 import type { Bbox, ClassMask } from '../../shared/contract';
 import { connectedComponents, countsToString, decodeRle, encodeMask, rleArea, rleBbox } from '../../shared/masks';
@@ -194,20 +196,26 @@ function argmax8(attn: Float32Array, out: Uint8Array, n: number): void {
   }
 }
 
-/** Source indices and weight for resizing `inSize` → `outSize` bilinearly, align_corners = false. */
-export function bilinearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+/**
+ * Source indices and weight for resizing `inSize` → `outSize` bilinearly, align_corners = false,
+ * in float32 as torch computes them (scale = in/out, source = scale·(o + 0.5) − 0.5, clamped
+ * at 0): exact ties (a weight of exactly 0.5) must stay ties, or the first-maximum rule breaks
+ * them the other way.
+ */
+export function bilinearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w: Float64Array } {
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
-  const w = new Float32Array(outSize);
-  const s = inSize / outSize;
+  const w = new Float64Array(outSize);
+  const f = Math.fround;
+  const s = f(inSize / outSize);
   for (let o = 0; o < outSize; o++) {
-    let src = (o + 0.5) * s - 0.5;
+    let src = f(f(s * (o + 0.5)) - 0.5);
     if (src < 0) src = 0;
     let a = Math.floor(src);
     if (a > inSize - 1) a = inSize - 1;
     i0[o] = a;
     i1[o] = Math.min(a + 1, inSize - 1);
-    w[o] = src - a;
+    w[o] = Math.min(Math.max(f(src - a), 0), 1);
   }
   return { i0, i1, w };
 }
@@ -217,7 +225,7 @@ export function bilinearAxis(inSize: number, outSize: number): { i0: Int32Array;
  * parallel arrays of label (BACKGROUND or class) and run length.
  */
 export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, outW: number, aff: Affinity): { labels: Int32Array; lengths: Int32Array; count: number } {
-  const { groupLabel, final, N, threshold } = aff;
+  const { groupLabel, final, N } = aff;
   const xs = bilinearAxis(W, outW);
   const ys = bilinearAxis(H, outH);
   // Output rows per source row y0: [rowStart[y0], rowStart[y0 + 1]).
@@ -259,24 +267,34 @@ export function labelRuns(gid: Uint8Array, H: number, W: number, outH: number, o
     const g01 = gid[r0 * W + x1];
     const g10 = gid[r1 * W + x0];
     const g11 = gid[r1 * W + x1];
-    const w00 = (1 - wy) * (1 - wx);
-    const w01 = (1 - wy) * wx;
-    const w10 = wy * (1 - wx);
-    const w11 = wy * wx;
+    const o00 = g00 * N;
+    const o01 = g01 * N;
+    const o10 = g10 * N;
+    const o11 = g11 * N;
+    // Nested as torch's upsample_bilinear2d: (1 − wy)·row0 + wy·row1, each row (1 − wx)·a + wx·b.
+    const vx = Math.fround(1 - wx);
+    const vy = Math.fround(1 - wy);
     let best = 0;
     for (let n = 0; n < N; n++) {
-      mix[n] = w00 * final[g00 * N + n] + w01 * final[g01 * N + n] + w10 * final[g10 * N + n] + w11 * final[g11 * N + n];
+      mix[n] = vy * (vx * final[o00 + n] + wx * final[o01 + n]) + wy * (vx * final[o10 + n] + wx * final[o11 + n]);
       if (mix[n] > mix[best]) best = n;
     }
-    // The background channel is the constant threshold everywhere, so its blend is the threshold.
-    return mix[best] < threshold ? BACKGROUND : best;
+    // The background channel is 1 at background pixels and 0 elsewhere. It is channel 0, first
+    // in the argmax, so a tie between background and a class is background.
+    const b00 = groupLabel[g00] === BACKGROUND ? 1 : 0;
+    const b01 = groupLabel[g01] === BACKGROUND ? 1 : 0;
+    const b10 = groupLabel[g10] === BACKGROUND ? 1 : 0;
+    const b11 = groupLabel[g11] === BACKGROUND ? 1 : 0;
+    const bg = vy * (vx * b00 + wx * b01) + wy * (vx * b10 + wx * b11);
+    return bg >= mix[best] ? BACKGROUND : best;
   };
   // Per source column pair (x0, x0 + 1): the source rows as segments that are either pure
   // (all four corners of every cell in the segment in one group → that group's label) or
   // mixed (blended per output pixel). Output columns sharing x0 reuse the segments.
   // Purity is decided on labels, not groups: if two groups have the same label (the same
-  // argmax class, each ≥ threshold, or both background) every convex blend of their rows has
-  // it too, so such cells need no per-pixel work.
+  // first-argmax class, each ≥ threshold > 0 with background channel 0; or both background,
+  // background channel 1 > every class score, all < threshold ≤ 0.95) every convex blend of
+  // their rows has it too, so such cells need no per-pixel work.
   const { segOff, segStart, segLabel } = aff.G <= 255 ? cellSegmentsRows(gid, H, W, groupLabel) : cellSegmentsColumns(gid, H, W, groupLabel);
   for (let x = 0; x < outW; x++) {
     const x0 = xs.i0[x];
