@@ -32,6 +32,13 @@ export function insertJob(h: DbHandle, paramsJson: string, imageIds: number[], n
   );
   const item = stmt(h, `INSERT INTO job_items (job_id, image_id, state, updated_at) VALUES (?, ?, 'pending', ?)`);
   for (const id of imageIds) item.run(jobId, id, now);
+  // Each item's rank in path order: workers claim items in this order (claimNextItem).
+  stmt(
+    h,
+    `UPDATE job_items SET seq = r.rn
+     FROM (SELECT j.image_id, row_number() OVER (ORDER BY i.path) AS rn FROM job_items j JOIN images i ON i.id = j.image_id WHERE j.job_id = ?) AS r
+     WHERE job_items.job_id = ? AND job_items.image_id = r.image_id`,
+  ).run(jobId, jobId);
   return jobId;
 }
 
@@ -73,26 +80,99 @@ export interface ItemUpdate {
   now?: number;
 }
 
-/** Sets one item's state: the one place job items change state one by one. */
-export function setItemState(h: DbHandle, jobId: number, imageId: number, state: ItemState, u: ItemUpdate = {}): void {
-  const sets = ['state = @state'];
+/**
+ * Sets one item's state and ends any claim on it: the one place job items change state one
+ * by one. With `owner`, only while that worker still holds the claim (a pending item it
+ * claimed); returns whether the item changed.
+ */
+export function setItemState(h: DbHandle, jobId: number, imageId: number, state: ItemState, u: ItemUpdate & { owner?: string } = {}): boolean {
+  const sets = ['state = @state', CLEAR_CLAIM];
   if (u.error !== undefined) sets.push('error = @error');
   if (u.attempt) sets.push('attempts = attempts + 1');
   if (u.now !== undefined) sets.push('updated_at = @now');
-  stmt(h, `UPDATE job_items SET ${sets.join(', ')} WHERE job_id = @jobId AND image_id = @imageId`).run({
-    state,
-    jobId,
-    imageId,
-    ...(u.error !== undefined ? { error: u.error } : {}),
-    ...(u.now !== undefined ? { now: u.now } : {}),
-  });
+  const guard = u.owner !== undefined ? ` AND state = 'pending' AND owner = @owner` : '';
+  return (
+    stmt(h, `UPDATE job_items SET ${sets.join(', ')} WHERE job_id = @jobId AND image_id = @imageId${guard}`).run({
+      state,
+      jobId,
+      imageId,
+      ...(u.error !== undefined ? { error: u.error } : {}),
+      ...(u.now !== undefined ? { now: u.now } : {}),
+      ...(u.owner !== undefined ? { owner: u.owner } : {}),
+    }).changes > 0
+  );
 }
 
-/** Puts every item of a job in state `from` back to pending (failed ones lose their error). Returns how many. */
-export function requeueItems(h: DbHandle, jobId: number, from: 'running' | 'failed', now: number): number {
-  return from === 'failed'
-    ? stmt(h, `UPDATE job_items SET state = 'pending', error = NULL, updated_at = ? WHERE job_id = ? AND state = 'failed'`).run(now, jobId).changes
-    : stmt(h, `UPDATE job_items SET state = 'pending', updated_at = ? WHERE job_id = ? AND state = 'running'`).run(now, jobId).changes;
+const CLEAR_CLAIM = 'owner = NULL, owner_host = NULL, owner_pid = NULL, owner_started = NULL, claimed_at = NULL, heartbeat_at = NULL';
+
+/** Who claims: a worker's id and the parts the same-host liveness check needs (jobs/worker-identity.ts). */
+export interface ClaimOwner {
+  id: string;
+  host: string;
+  pid: number;
+  started: string | null;
+}
+
+/**
+ * Claims the job's next unclaimed pending item in path order for `owner`, in ONE statement:
+ * two workers can never both get the same item. Returns the item's image id, or undefined
+ * when none is left to claim.
+ */
+export function claimNextItem(h: DbHandle, jobId: number, owner: ClaimOwner, now: number): number | undefined {
+  const r = stmt(
+    h,
+    `UPDATE job_items SET owner = @id, owner_host = @host, owner_pid = @pid, owner_started = @started, claimed_at = @now, heartbeat_at = @now
+     WHERE job_id = @jobId AND state = 'pending' AND owner IS NULL
+       AND image_id = (SELECT image_id FROM job_items WHERE job_id = @jobId AND state = 'pending' AND owner IS NULL ORDER BY seq LIMIT 1)
+     RETURNING image_id`,
+  ).get({ jobId, now, id: owner.id, host: owner.host, pid: owner.pid, started: owner.started }) as { image_id: number } | undefined;
+  return r?.image_id;
+}
+
+/** Keeps a worker's claims on a job alive. Returns how many it still holds. */
+export function touchClaims(h: DbHandle, jobId: number, ownerId: string, now: number): number {
+  return stmt(h, `UPDATE job_items SET heartbeat_at = ? WHERE job_id = ? AND owner = ?`).run(now, jobId, ownerId).changes;
+}
+
+/** Hands back every claim of one owner on a job (the items stay pending). Returns how many. */
+export function releaseClaims(h: DbHandle, jobId: number, ownerId: string): number {
+  return stmt(h, `UPDATE job_items SET ${CLEAR_CLAIM} WHERE job_id = ? AND owner = ?`).run(jobId, ownerId).changes;
+}
+
+/** Hands back claims whose heartbeat is older than `before` (their worker died or stalled). */
+export function releaseStaleClaims(h: DbHandle, jobId: number, before: number): number {
+  return stmt(h, `UPDATE job_items SET ${CLEAR_CLAIM} WHERE job_id = ? AND owner IS NOT NULL AND heartbeat_at < ?`).run(jobId, before).changes;
+}
+
+export interface ClaimHolder {
+  id: string;
+  host: string | null;
+  pid: number | null;
+  started: string | null;
+  claims: number;
+  heartbeatAt: number;
+}
+
+/** The workers holding claims on a job, with how many and their latest heartbeat. */
+export function claimHolders(h: DbHandle, jobId: number): ClaimHolder[] {
+  return stmt(
+    h,
+    `SELECT owner AS id, owner_host AS host, owner_pid AS pid, owner_started AS started, count(*) AS claims, max(heartbeat_at) AS heartbeatAt
+     FROM job_items WHERE job_id = ? AND owner IS NOT NULL GROUP BY owner, owner_host, owner_pid, owner_started`,
+  ).all(jobId) as ClaimHolder[];
+}
+
+/** One item's state and claim (the check before a commit). */
+export function itemClaim(h: DbHandle, jobId: number, imageId: number): { state: ItemState; owner: string | null } | undefined {
+  return stmt(h, `SELECT state, owner FROM job_items WHERE job_id = ? AND image_id = ?`).get(jobId, imageId) as
+    | { state: ItemState; owner: string | null }
+    | undefined;
+}
+
+/** Puts every failed item of a job back to pending, without its error. Returns how many. */
+export function requeueFailedItems(h: DbHandle, jobId: number, now: number): number {
+  return stmt(h, `UPDATE job_items SET state = 'pending', error = NULL, ${CLEAR_CLAIM}, updated_at = ? WHERE job_id = ? AND state = 'failed'`).run(now, jobId)
+    .changes;
 }
 
 export interface PendingItemRow {
@@ -113,6 +193,18 @@ export function pendingItems(h: DbHandle, jobId: number): PendingItemRow[] {
        WHERE j.job_id = ? AND j.state = 'pending' ORDER BY i.path`,
     ).all(jobId) as (Omit<PendingItemRow, 'humanTouched'> & { humanTouched: number })[]
   ).map((r) => ({ ...r, humanTouched: r.humanTouched === 1 }));
+}
+
+/** What the runner needs of one item's image. */
+export function itemImage(h: DbHandle, imageId: number): PendingItemRow | undefined {
+  const r = stmt(h, `SELECT id AS imageId, path, width, height, human_touched_at IS NOT NULL AS humanTouched FROM images WHERE id = ?`).get(imageId) as
+    | (Omit<PendingItemRow, 'humanTouched'> & { humanTouched: number })
+    | undefined;
+  return r && { ...r, humanTouched: r.humanTouched === 1 };
+}
+
+export function jobStateOf(h: DbHandle, jobId: number): JobState | undefined {
+  return (stmt(h, `SELECT state FROM jobs WHERE id = ?`).get(jobId) as { state: JobState } | undefined)?.state;
 }
 
 /** Failed items with their reasons, in path order. */

@@ -4,11 +4,12 @@ import { rleArea, rleBbox, rleCrop } from '../shared/masks';
 import { roundBox, roundCoord } from '../shared/annotation-rules';
 import { annotationWriter, archiveWorkingAnnotations, insertPrediction } from '../db/annotations-table';
 import { humanTouchedAt, markImagePrelabeled } from '../db/images-table';
-import { setItemState } from '../db/jobs-table';
+import { itemClaim, setItemState } from '../db/jobs-table';
 import type { JobParams } from './job-params';
 
 export interface ImageOutcome {
-  state: 'done' | 'skipped';
+  /** 'refused': the item was not this committer's to write (see commitImage); nothing was written. */
+  state: 'done' | 'skipped' | 'refused';
   reason?: string;
   predictions: number;
   annotations: number;
@@ -32,6 +33,14 @@ interface NewPrediction {
  * Predictions are always recorded (they are the immutable record of what the model said).
  * They become annotations only when no person has touched the image, or when the job
  * says `overwriteHuman`; then the previous working annotations are archived, not deleted.
+ *
+ * Who may commit (checked in the same transaction as the writes, so it is never applied twice):
+ * - `owner` = a worker's id (worker-identity.ts): only while that worker holds the claim on
+ *   the pending item. A worker that stalled past the stale limit lost its claim; its late
+ *   commit is refused.
+ * - `owner` = null, results from elsewhere (a shard merged back): only when the item is
+ *   pending and no worker holds it, or failed.
+ * Otherwise the outcome is 'refused' and nothing is written.
  */
 export function commitImage(
   pdb: ProjectDb,
@@ -39,14 +48,17 @@ export function commitImage(
   params: JobParams,
   image: { imageId: number; width: number; height: number },
   results: PredictionResult[],
+  owner: string | null,
 ): ImageOutcome {
   const preds = collectPredictions(params, image, results);
   return pdb.tx(() => {
+    const refusal = refusalOf(itemClaim(pdb, jobId, image.imageId), owner);
+    if (refusal) return { state: 'refused', reason: refusal, predictions: 0, annotations: 0 };
     const now = Date.now();
     const ids = preds.map((p) => insertPrediction(pdb, { ...p, imageId: image.imageId }, now));
 
     const touched = humanTouchedAt(pdb, image.imageId);
-    let outcome: ImageOutcome;
+    let outcome: ImageOutcome & { state: 'done' | 'skipped' };
     if (touched !== null && !params.overwriteHuman) {
       outcome = { state: 'skipped', reason: 'edited by a person: predictions recorded but not applied (use --overwrite-human)', predictions: ids.length, annotations: 0 };
     } else {
@@ -61,6 +73,18 @@ export function commitImage(
     setItemState(pdb, jobId, image.imageId, outcome.state, { error: outcome.reason ?? null, attempt: true, now });
     return outcome;
   });
+}
+
+function refusalOf(item: { state: string; owner: string | null } | undefined, owner: string | null): string | null {
+  if (!item) return 'the image is not an item of this job';
+  if (owner !== null) {
+    if (item.state === 'pending' && item.owner === owner) return null;
+    return item.state !== 'pending'
+      ? `the item is already ${item.state}`
+      : `this worker's claim was taken back (its heartbeat went stale)${item.owner ? '; another worker holds the item now' : ''}`;
+  }
+  if ((item.state === 'pending' && item.owner === null) || item.state === 'failed') return null;
+  return item.state === 'pending' ? 'a worker holds the item' : `the item is already ${item.state}`;
 }
 
 function collectPredictions(params: JobParams, image: { width: number; height: number }, results: PredictionResult[]): NewPrediction[] {

@@ -9,9 +9,11 @@ export interface JobService {
   /** Creates the job and its items, starts it in the background, and returns at once. */
   start(req: JobStart): Promise<JobInfo>;
   list(): JobInfo[];
+  /** Stops this process's worker after the image in flight; workers in other processes go on (db/README.md, "Job claims"). */
   pause(jobId: number): Promise<JobInfo>;
+  /** Adds a worker in this process to the job, beside any in other processes. */
   resume(jobId: number): Promise<JobInfo>;
-  /** Finishes the image in flight, keeps it, and stops. */
+  /** Marks the job cancelled at once: this worker finishes the image in flight, keeps it, and stops; other workers stop at their next claim. */
   cancel(jobId: number): Promise<JobInfo>;
   retry(jobId: number): Promise<JobInfo>;
   /** The job's images in one state (failed ones with their reasons), in path order. */

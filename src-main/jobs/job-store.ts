@@ -16,13 +16,20 @@ export interface JobRow {
   createdAt: number;
 }
 
-/** Creates the job, its runs and one item per image in a single transaction. */
+/**
+ * Creates the job, its runs and one item per image in a single transaction. With `joinSame`,
+ * an unfinished job of the same signature is returned instead, checked in that transaction:
+ * two `prelabel` commands started at once share one job rather than making two.
+ */
 export function createJob(
   pdb: ProjectDb,
   draft: Omit<JobParams, 'packs'> & { packs: Omit<JobParams['packs'][number], 'runId'>[] },
   imageIds: number[],
+  joinSame = false,
 ): number {
   return pdb.tx(() => {
+    const existing = joinSame ? findResumable(pdb, draft.signature) : null;
+    if (existing !== null) return existing;
     const now = Date.now();
     const prompt = draft.categories.map((c) => c.prompt).join(' . ');
     const runParams = JSON.stringify({ threshold: draft.threshold, fuse: draft.fuse, categories: draft.categories });
@@ -55,16 +62,8 @@ export function setJobState(pdb: ProjectDb, jobId: number, state: JobState, erro
   pdb.tx(() => jobs.setJobStateRow(pdb, jobId, state, error, Date.now()));
 }
 
-/**
- * An item left `running` means the process died mid-image; its outputs were never
- * committed (they commit together with the item's state), so it simply runs again.
- */
-export function requeueInterrupted(pdb: ProjectDb, jobId: number): number {
-  return pdb.tx(() => jobs.requeueItems(pdb, jobId, 'running', Date.now()));
-}
-
 export function requeueFailed(pdb: ProjectDb, jobId: number): number {
-  return pdb.tx(() => jobs.requeueItems(pdb, jobId, 'failed', Date.now()));
+  return pdb.tx(() => jobs.requeueFailedItems(pdb, jobId, Date.now()));
 }
 
 export function toJobInfo(job: JobRow, counts: jobs.ItemCounts, live?: { imagesPerSecond: number; etaSeconds: number | null; currentFile: string | null }): JobInfo {

@@ -5,26 +5,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, runCli } from '../testing/cli';
 import { useTmp } from '../testing/tmp';
-import { plantedImage, RED, BLUE, iouXywh } from '../testing/planted-images';
+import { plantedImage, RED, iouXywh } from '../testing/planted-images';
 import { ProjectService } from '../services/project-service';
 import { LocalJobService } from './local-job-service';
 import { decodeRle } from '../shared/masks';
 import type { JobProgress } from '../shared/api';
 import { inconsistentCounters } from '../testing/counters';
+import { makeJobImages as makeImages } from '../testing/job-projects';
 
 const tmp = useTmp();
 const BIN = join(REPO_ROOT, 'bin', 'labelwright.js');
-
-/** n distinct small images, each with one red or blue rectangle at its own place. */
-async function makeImages(dir: string, n: number, size: [number, number] = [96, 72]): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < n; i++) {
-    const [w, h] = size;
-    const rw = 24 + (i % 5) * 4, rh = 20 + (i % 3) * 4;
-    const x = (i * 7) % (w - rw), y = Math.floor(i / 7) % (h - rh);
-    writeFileSync(join(dir, `img${String(i).padStart(3, '0')}.png`), await plantedImage(w, h, [{ x, y, w: rw, h: rh, colour: i % 2 ? RED : BLUE }]));
-  }
-}
 
 async function project(n: number, size?: [number, number]) {
   const d = tmp();

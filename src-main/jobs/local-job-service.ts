@@ -6,8 +6,8 @@ import { createWorkerEngine, type WorkerEngine } from '../inference/worker/worke
 import { failedItems, jobItemsByState } from '../db/jobs-table';
 import type { ProjectService } from '../services/project-service';
 import type { JobService } from './job-service';
-import { getJob, itemCounts, listJobIds, requeueFailed, requeueInterrupted, setJobState, toJobInfo } from './job-store';
-import { JobRunner } from './runner';
+import { getJob, itemCounts, listJobIds, requeueFailed, setJobState, toJobInfo } from './job-store';
+import { JobRunner, type RunnerOptions } from './runner';
 import { planJob, type PlanOptions } from './plan-job';
 
 interface Active {
@@ -21,6 +21,11 @@ export interface LocalJobServiceOptions {
   prefetch?: number;
   /** How a pack's engine is started; default: worker threads (the Electron shell uses a utilityProcess). */
   engine?: (pack: string) => Promise<WorkerEngine>;
+  /** Who this service's workers are and when others' claims count as abandoned (runner.ts); defaults: this process, CLAIM_STALE_MS. */
+  worker?: RunnerOptions['worker'];
+  staleMs?: number;
+  heartbeatMs?: number;
+  log?: RunnerOptions['log'];
 }
 
 export type StartOptions = PlanOptions;
@@ -75,18 +80,20 @@ export class LocalJobService implements JobService {
     return this.stop(jobId, 'cancel');
   }
 
+  /**
+   * Adds a worker in this process to the job. Other processes may be working on it too: their
+   * items are left alone (the runner takes back only claims of workers that are gone).
+   */
   async resume(jobId: number): Promise<JobInfo> {
     const job = getJob(this.pdb, jobId);
     if (this.active.has(jobId)) return this.info(jobId);
     if (job.state === 'done' && itemCounts(this.pdb, jobId).pending === 0) return this.info(jobId);
-    requeueInterrupted(this.pdb, jobId);
     return this.launch(jobId);
   }
 
   async retry(jobId: number): Promise<JobInfo> {
     getJob(this.pdb, jobId);
     if (this.active.has(jobId)) throw new LwError('CONFLICT', `Job ${jobId} is running`, 'Pause it first, or wait for it to finish.');
-    requeueInterrupted(this.pdb, jobId);
     requeueFailed(this.pdb, jobId);
     return this.launch(jobId);
   }
@@ -115,13 +122,14 @@ export class LocalJobService implements JobService {
     await Promise.all([...this.active.keys()].map((id) => this.stop(id, 'pause')));
   }
 
+  /**
+   * Pause stops this process's worker (workers in other processes go on). Cancel marks the
+   * job cancelled at once, so workers in other processes stop at their next claim too.
+   */
   private async stop(jobId: number, kind: 'pause' | 'cancel'): Promise<JobInfo> {
     const a = this.active.get(jobId);
-    if (!a) {
-      const job = getJob(this.pdb, jobId);
-      if (kind === 'cancel' && job.state !== 'done') setJobState(this.pdb, jobId, 'cancelled');
-      return this.info(jobId);
-    }
+    if (kind === 'cancel' && getJob(this.pdb, jobId).state !== 'done') setJobState(this.pdb, jobId, 'cancelled');
+    if (!a) return this.info(jobId);
     a.runner.requestStop(kind);
     return a.done;
   }
@@ -147,7 +155,7 @@ export class LocalJobService implements JobService {
         entry.last = p;
         for (const l of this.listeners) l(p);
       },
-      this.opts.prefetch,
+      { prefetch: this.opts.prefetch, worker: this.opts.worker, staleMs: this.opts.staleMs, heartbeatMs: this.opts.heartbeatMs, log: this.opts.log },
     );
     this.halts.delete(jobId);
     entry.done = entry.runner

@@ -41,6 +41,7 @@ export async function planJob(project: ProjectService, raw: JobStart, opts: Plan
     project.pdb,
     { packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText, signature },
     imageIds,
+    opts.resumeSame,
   );
   return { jobId, resumed: false };
 }

@@ -3,10 +3,12 @@ import type { JobProgress, JobState } from '../shared/api';
 import { LwError } from '../shared/errors';
 import { isWriteFailure, writeFailureHint, writeFailureText, type ProjectDb } from '../db/project-db';
 import type { AdapterCategory, PredictionResult } from '../inference/types';
-import { setItemState } from '../db/jobs-table';
+import { jobStateOf, releaseClaims, setItemState, setJobStateRow } from '../db/jobs-table';
 import { checkImageFile } from '../services/image-files';
+import { CLAIM_STALE_MS, HEARTBEAT_INTERVAL_MS, claimNext, heartbeat, othersClaims, reclaimAbandoned, reclaimAbandonedIn, releaseMine } from './claims';
 import { commitImage } from './commit-image';
-import { getJob, itemCounts, pendingItems, setJobState, type PendingItem } from './job-store';
+import { getJob, itemCounts, setJobState, type PendingItem } from './job-store';
+import { thisWorker, type WorkerIdentity } from './worker-identity';
 
 /** What the runner needs of an inference engine (the worker engine satisfies it). */
 export interface JobEngine<P = unknown> {
@@ -21,18 +23,45 @@ const PROGRESS_INTERVAL_MS = 100;
 
 type Prepared = { ok: true; handles: unknown[] } | { ok: false; error: string };
 
+export interface RunnerOptions {
+  /** 0 decodes each image only when its turn comes (the serial baseline of the bench). */
+  prefetch?: number;
+  /** Who this worker is; default: this process (tests and benches run several in one). */
+  worker?: WorkerIdentity;
+  /** When another worker's claim counts as abandoned; default CLAIM_STALE_MS. */
+  staleMs?: number;
+  /** How often this worker's claims are kept alive; default HEARTBEAT_INTERVAL_MS (a test stalls it). */
+  heartbeatMs?: number;
+  /** Where a refused late commit is reported; default stderr. */
+  log?: (line: string) => void;
+}
+
 /**
- * Runs the pending items of one job: the next images decode while the model runs the
- * current one (bounded queue), each image's outputs commit in one transaction with its
- * item state, and pause/cancel finish the image in flight before stopping.
+ * One worker on one job: it claims pending items one at a time (claims.ts) while other
+ * workers, in this or other processes, may claim the rest. The next images decode while the
+ * model runs the current one (bounded queue), each image's outputs commit in one transaction
+ * with its item state (only while this worker still holds the claim), and pause/cancel
+ * finish the image in flight before stopping.
+ *
+ * Pause stops this worker only: its unfinished claims go back to pending for the others.
+ * Cancel marks the job cancelled (the service does it at once) and every worker stops at its
+ * next claim. The job stays `running` while another worker holds claims; the last worker out
+ * sets the final state (done, paused, or cancelled).
  */
 export class JobRunner {
   private stop: 'pause' | 'cancel' | null = null;
   private lastEmit = 0;
-  private processed = 0;
   private startedAt = 0;
+  private settledAtStart = 0;
   private current: string | null = null;
   private queue: { item: PendingItem; prepared: Promise<Prepared> }[] = [];
+  private readonly prefetch: number;
+  private readonly worker: WorkerIdentity;
+  private readonly staleMs: number;
+  private readonly heartbeatMs: number;
+  private readonly log: (line: string) => void;
+  /** Late commits refused because this worker's claim had been taken back. */
+  refused = 0;
   /** Why the job paused itself: the project stopped taking writes (full disk, lock, read-only). */
   halted: LwError | null = null;
 
@@ -41,9 +70,14 @@ export class JobRunner {
     private readonly jobId: number,
     private readonly engines: JobEngine[],
     private readonly onProgress: (p: JobProgress) => void,
-    /** 0 decodes each image only when its turn comes (the serial baseline of the bench). */
-    private readonly prefetch = DEFAULT_PREFETCH,
-  ) {}
+    o: RunnerOptions = {},
+  ) {
+    this.prefetch = o.prefetch ?? DEFAULT_PREFETCH;
+    this.worker = o.worker ?? thisWorker();
+    this.staleMs = o.staleMs ?? CLAIM_STALE_MS;
+    this.heartbeatMs = o.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+    this.log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
 
   requestStop(kind: 'pause' | 'cancel'): void {
     this.stop ??= kind;
@@ -57,11 +91,22 @@ export class JobRunner {
    * again resumes it.
    */
   async run(): Promise<JobState> {
+    const beat = setInterval(() => {
+      try {
+        heartbeat(this.pdb, this.jobId, this.worker);
+      } catch {
+        // A heartbeat that cannot be written is not an error of its own: the next claim or
+        // commit meets the same failure and pauses the job.
+      }
+    }, this.heartbeatMs);
+    beat.unref();
     try {
       return await this.runItems();
     } catch (e) {
       if (!isWriteFailure(e)) throw e;
       return this.halt(e);
+    } finally {
+      clearInterval(beat);
     }
   }
 
@@ -75,61 +120,108 @@ export class JobRunner {
       threshold: c.threshold ?? params.threshold ?? null,
     }));
     setJobState(this.pdb, this.jobId, 'running');
+    // Claims this worker left behind (an earlier run in this process that halted), and those
+    // of workers that are gone, go back to pending before claiming.
+    releaseMine(this.pdb, this.jobId, this.worker);
+    reclaimAbandoned(this.pdb, this.jobId, this.worker, this.staleMs);
     this.startedAt = Date.now();
+    this.settledAtStart = settled(itemCounts(this.pdb, this.jobId));
     this.emit('running', true);
 
-    const items = pendingItems(this.pdb, this.jobId);
-    const mark = (imageId: number, state: 'failed' | 'skipped', error?: string) =>
-      this.pdb.tx(() => setItemState(this.pdb, this.jobId, imageId, state, { error, attempt: state === 'failed', now: Date.now() }));
+    // Written only while this worker holds the item's claim; a refusal is reported, not applied.
+    const mark = (item: PendingItem, state: 'failed' | 'skipped', error?: string) => {
+      const ok = this.pdb.tx(() =>
+        setItemState(this.pdb, this.jobId, item.imageId, state, { error, attempt: state === 'failed', now: Date.now(), owner: this.worker.id }),
+      );
+      if (!ok) this.refuse(item, 'its claim was taken back');
+    };
 
     // Images a person edited are skipped before decoding: no model time spent on them.
     const skip = (it: PendingItem) => it.humanTouched && !params.overwriteHuman;
     const queue = this.queue;
-    let next = 0;
+    let exhausted = false;
     const fill = () => {
-      while (queue.length < Math.max(1, this.prefetch) && next < items.length) {
-        const item = items[next++];
+      while (!exhausted && !this.stop && queue.length < Math.max(1, this.prefetch)) {
+        // Another process cancelled the job: stop at this claim.
+        if (jobStateOf(this.pdb, this.jobId) === 'cancelled') {
+          this.stop = 'cancel';
+          break;
+        }
+        const item = claimNext(this.pdb, this.jobId, this.worker);
+        if (!item) {
+          exhausted = true;
+          break;
+        }
         if (skip(item)) {
-          mark(item.imageId, 'skipped', 'edited by a person (use --overwrite-human to replace)');
-          this.processed++;
+          mark(item, 'skipped', 'edited by a person (use --overwrite-human to replace)');
           continue;
         }
         queue.push({ item, prepared: this.checkThenPrepare(item) });
       }
     };
 
-    fill();
-    while (queue.length) {
-      if (this.stop) break;
-      const { item, prepared } = queue.shift()!;
-      if (this.prefetch > 0) fill();
-      this.current = item.path;
-      const p = await prepared;
-      // No separate `running` write: the item stays pending until its outcome commits, so a
-      // crash, a full disk or a lock never leaves it half-started.
-      if (!p.ok) {
-        mark(item.imageId, 'failed', p.error);
-      } else {
-        try {
-          const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
-          commitImage(this.pdb, this.jobId, params, item, results);
-        } catch (e) {
-          if (isWriteFailure(e)) throw e; // run() pauses the job
-          mark(item.imageId, 'failed', errorText(e));
+    for (;;) {
+      fill();
+      while (queue.length) {
+        if (this.stop) break;
+        const { item, prepared } = queue.shift()!;
+        if (this.prefetch > 0) fill();
+        this.current = item.path;
+        const p = await prepared;
+        // The item stays pending (claimed) until its outcome commits, so a crash, a full disk
+        // or a lock never leaves it half-started: its claim is simply taken back.
+        if (!p.ok) {
+          mark(item, 'failed', p.error);
+        } else {
+          try {
+            const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
+            const outcome = commitImage(this.pdb, this.jobId, params, item, results, this.worker.id);
+            if (outcome.state === 'refused') this.refuse(item, outcome.reason ?? 'refused');
+          } catch (e) {
+            if (isWriteFailure(e)) throw e; // run() pauses the job
+            mark(item, 'failed', errorText(e));
+          }
         }
+        this.emit('running');
+        if (this.prefetch === 0) fill();
       }
-      this.processed++;
-      this.emit('running');
-      if (this.prefetch === 0) fill();
+      // Nothing left to claim: items of workers that died in the meantime may come back.
+      if (this.stop || reclaimAbandoned(this.pdb, this.jobId, this.worker, this.staleMs) === 0) break;
+      exhausted = false;
     }
     await this.drain(queue);
     this.current = null;
-
-    const counts = itemCounts(this.pdb, this.jobId);
-    const state: JobState = this.stop === 'pause' ? 'paused' : this.stop === 'cancel' ? 'cancelled' : counts.pending > 0 ? 'paused' : 'done';
-    setJobState(this.pdb, this.jobId, state);
+    const state = this.finish();
     this.emit(state, true);
     return state;
+  }
+
+  /**
+   * Hands back this worker's claims and sets the job's state, in one transaction so that of
+   * two workers finishing at once exactly one sees the other gone: while another live worker
+   * holds claims the job stays running (that worker finishes it); otherwise this is the last
+   * one out and sets done, paused, or cancelled.
+   */
+  private finish(): JobState {
+    return this.pdb.tx(() => {
+      releaseClaims(this.pdb, this.jobId, this.worker.id);
+      const now = Date.now();
+      const current = jobStateOf(this.pdb, this.jobId);
+      if (this.stop === 'cancel' || current === 'cancelled') {
+        setJobStateRow(this.pdb, this.jobId, 'cancelled', null, now);
+        return 'cancelled';
+      }
+      reclaimAbandonedIn(this.pdb, this.jobId, this.worker, this.staleMs);
+      if (othersClaims(this.pdb, this.jobId, this.worker) > 0) return 'running';
+      const state: JobState = this.stop === 'pause' || itemCounts(this.pdb, this.jobId).pending > 0 ? 'paused' : 'done';
+      setJobStateRow(this.pdb, this.jobId, state, null, now);
+      return state;
+    });
+  }
+
+  private refuse(item: PendingItem, reason: string): void {
+    this.refused++;
+    this.log(`job ${this.jobId}: the result for ${basename(item.path)} was not saved: ${reason}. Another worker took the image over; nothing was written twice.`);
   }
 
   /** Pauses the job after a write failure, saying what happened and what was kept. */
@@ -142,6 +234,7 @@ export class JobRunner {
       ` ${c.pending + c.running} left to do.`;
     this.halted = new LwError(e.code, message, `${writeFailureHint(e.code)} Then run the same command again to resume.`, { cause: e });
     try {
+      releaseMine(this.pdb, this.jobId, this.worker);
       setJobState(this.pdb, this.jobId, 'paused', message);
     } catch {
       // The project still takes no writes: the job row keeps its old state, and starting the
@@ -193,7 +286,8 @@ export class JobRunner {
     this.lastEmit = now;
     const c = itemCounts(this.pdb, this.jobId);
     const elapsed = (now - this.startedAt) / 1000;
-    const rate = elapsed > 0 ? this.processed / elapsed : 0;
+    // The job's rate, every worker's images together, since this worker started.
+    const rate = elapsed > 0 ? Math.max(0, settled(c) - this.settledAtStart) / elapsed : 0;
     const remaining = c.pending + c.running;
     this.onProgress({
       jobId: this.jobId,
@@ -214,6 +308,10 @@ const FILE_HINT = {
   changed: 'Add its folder again with --update-changed to take the new content, then run the job again.',
   missing: 'Put the file back, or add its new folder, then run the job again.',
 } as const;
+
+function settled(c: { done: number; failed: number; skipped: number }): number {
+  return c.done + c.failed + c.skipped;
+}
 
 function errorText(e: unknown): string {
   if (e instanceof LwError) return e.hint ? `${e.message} (${e.hint})` : e.message;

@@ -10,6 +10,7 @@ import type { PredictionResult } from '../inference/types';
 import { commitImage } from '../jobs/commit-image';
 import type { JobParams } from '../jobs/job-params';
 import { insertModelRun } from '../db/runs-table';
+import { insertJob } from '../db/jobs-table';
 import { decodeRle, encodeMask } from '../shared/masks';
 import { ellipses } from '../testing/mask-refs';
 import { serveProject, type ServedProject } from '../testing/served-project';
@@ -110,7 +111,7 @@ describe('coordinates are stored and exported at 1/100 px', () => {
       // A class mask whose reported box and area are off: the mask is what counts.
       { ...base, packId: 'p1', kind: 'groupvit', detections: [], masks: [{ categoryId, rle: mask, area: 1, bbox: [0.1, 0.2, 1, 1], score: 0.7 }] },
     ];
-    commitImage(pdb, 0, params, { imageId, width: 300, height: 200 }, results);
+    commitImage(pdb, insertJob(pdb, JSON.stringify(params), [imageId], 0), params, { imageId, width: 300, height: 200 }, results, null);
 
     const preds = pdb.db.prepare(`SELECT x, y, w, h, rle, area FROM predictions ORDER BY id`).all() as { x: number; y: number; w: number; h: number; rle: string | null; area: number }[];
     expect(preds[0]).toMatchObject({ x: 129.9, y: 80.3, w: 40, h: 40, rle: null, area: 1600 });

@@ -54,7 +54,11 @@ export const register: RegisterCommand = (program, action) => {
     );
 };
 
-/** Draws progress until the job settles; Ctrl+C pauses cleanly (a second one exits at once). */
+/**
+ * Draws the job's progress (every worker's images, in this and other processes) until this
+ * process's worker stops; Ctrl+C pauses it cleanly (a second one exits at once). Another
+ * worker may still be running the job then: the job stays `running` and that worker finishes it.
+ */
 export async function follow(opts: GlobalOptions, jobs: LocalJobService, started: JobInfo): Promise<number> {
   const bar = createProgress(`Job ${started.jobId}`, started.total, { enabled: !opts.json });
   const off = jobs.onProgress((p: JobProgress) => {
@@ -82,11 +86,12 @@ export async function follow(opts: GlobalOptions, jobs: LocalJobService, started
       if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more (labelwright --json jobs <project>)`);
       if (halt) lines.push(halt.message, halt.hint ?? '');
       else if (info.state === 'paused' || info.state === 'cancelled') lines.push('Run the same command again, or `labelwright jobs resume <project> <job>`, to continue.');
+      else if (info.state === 'running') lines.push('Other workers are still running this job; they finish it.');
       if (info.state === 'failed' && info.error) lines.push(`Reason: ${info.error}`);
       return lines.join('\n');
     });
     if (halt) return exitCodeFor(halt);
-    if (info.state === 'paused' || info.state === 'cancelled') return ExitCode.interrupted;
+    if (info.state === 'paused' || info.state === 'cancelled' || (info.state === 'running' && interrupts > 0)) return ExitCode.interrupted;
     if (info.state === 'failed') return ExitCode.model;
     return info.failed ? ExitCode.badInput : ExitCode.ok;
   } finally {
