@@ -4,9 +4,13 @@
  *    against sharp's bare decode+resize of the same file to the same size, alternating in
  *    one process so the ratio is meaningful;
  *  - GroupViT postprocessing at 1080p (affinity, group map, label runs, RLE per class);
- *  - fixture packs end to end on the CPU, images per second, with prepare/run overlap.
+ *  - fixture packs end to end on the CPU, images per second, with prepare/run overlap;
+ *  - Pix2seq: the decoding loop's own work (everything outside session.run) as a share of the
+ *    time per image, with the fixture's 10 slots and with upstream's 100 (500 decoder runs),
+ *    and the cost of one class suggestion for a drawn box.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import ort from 'onnxruntime-node';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -20,7 +24,7 @@ const fixtures = join(here, '..', 'models', 'fixtures');
 const W = 1920;
 const H = 1080;
 
-async function makeJpeg(): Promise<string> {
+export async function makeJpeg(): Promise<string> {
   const dir = join(here, '.data');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'inference-1080p.jpg');
@@ -134,7 +138,82 @@ const bench = async (): Promise<BenchResult[]> => {
     await glip.close();
     await gv.close();
   }
+  results.push(...(await pix2seqBench(file, reps)));
   return results;
 };
+
+/** A copy of the Pix2seq fixture with upstream's 100 slots (500 decoder runs per image). */
+async function pix2seqWithSlots(slots: number): Promise<string> {
+  const dir = join(here, '.data', `pix2seq-fixture-${slots}-slots`);
+  await cp(join(fixtures, 'pix2seq-fixture'), dir, { recursive: true });
+  const m = JSON.parse(await readFile(join(dir, 'pack.json'), 'utf8'));
+  m.id = `pix2seq-fixture-${slots}-slots`;
+  m.params.maxInstances = slots;
+  await writeFile(join(dir, 'pack.json'), JSON.stringify(m, null, 2));
+  return dir;
+}
+
+export async function pix2seqBench(file: string, reps: number): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const cats: AdapterCategory[] = [
+    { id: 1, name: 'red' },
+    { id: 2, name: 'green' },
+    { id: 3, name: 'blue' },
+  ];
+  for (const [label, pack, n] of [
+    ['10 slots (fixture)', join(fixtures, 'pix2seq-fixture'), reps],
+    ['100 slots (upstream)', await pix2seqWithSlots(100), Math.max(5, Math.round(reps / 3))],
+  ] as const) {
+    const engine = await createEngine({ pack });
+    try {
+      await engine.run(await engine.prepare(file), cats);
+      const shares: number[] = [];
+      const loops: number[] = [];
+      const totals: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = (await engine.run(await engine.prepare(file), cats)).timings;
+        const total = t.inferMs + t.postMs;
+        const loop = total - (t.sessionMs ?? 0);
+        shares.push(loop / total);
+        loops.push(loop);
+        totals.push(total);
+      }
+      const share = median(shares);
+      results.push({
+        name: `Pix2seq ${label}: decoding loop outside session.run / time per image`,
+        value: share * 100,
+        unit: '%',
+        goal: '<= 5 %',
+        ok: share <= 0.05,
+        note: `median of ${n}: loop ${median(loops).toFixed(2)} ms of ${median(totals).toFixed(1)} ms (encoder + decoder runs + loop + objects)`,
+      });
+    } finally {
+      await engine.close();
+    }
+  }
+
+  // One suggestion: the encoder output of the image is cached, so each further box is one
+  // decoder run on 5 tokens — plus, through the engine API, preparing the image again.
+  const engine = await createEngine({ pack: join(fixtures, 'pix2seq-fixture') });
+  try {
+    await engine.suggest(file, [200, 150, 300, 200], cats);
+    const e2e: number[] = [];
+    for (let i = 0; i < reps; i++) e2e.push(await timeMs(() => engine.suggest(file, [195 + (i % 5), 150, 300, 200], cats)));
+    results.push({ name: `Pix2seq suggestion, engine.suggest on a ${W}×${H} JPEG (prepare the image + 1 decoder run)`, value: median(e2e), unit: 'ms', note: `best of ${reps} ${Math.min(...e2e).toFixed(1)} ms` });
+  } finally {
+    await engine.close();
+  }
+  const enc = await ort.InferenceSession.create(join(fixtures, 'pix2seq-fixture', 'encoder.onnx'));
+  const dec = await ort.InferenceSession.create(join(fixtures, 'pix2seq-fixture', 'decoder.onnx'));
+  const { memory } = await enc.run({ image: new ort.Tensor('float32', new Float32Array(3 * 640 * 640).fill(0.3), [1, 3, 640, 640]) });
+  const tokens = new ort.Tensor('int64', BigInt64Array.from([10n, 1200n, 1300n, 1400n, 1500n]), [1, 5]);
+  for (let i = 0; i < 5; i++) await dec.run({ tokens, memory });
+  const one: number[] = [];
+  for (let i = 0; i < reps; i++) one.push(await timeMs(() => dec.run({ tokens, memory })));
+  results.push({ name: 'Pix2seq suggestion, the decoder run alone (fixture decoder, 5 tokens)', value: median(one), unit: 'ms', note: `best of ${reps} ${Math.min(...one).toFixed(2)} ms` });
+  await enc.release();
+  await dec.release();
+  return results;
+}
 
 export default bench;

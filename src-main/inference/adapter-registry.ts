@@ -2,6 +2,7 @@
 import { LwError } from '../shared/errors';
 import { createGlipAdapter, GLIP_ROLES } from './glip/adapter';
 import { createGroupvitAdapter, GROUPVIT_ROLES } from './groupvit/adapter';
+import { createPix2seqAdapter, PIX2SEQ_ROLES } from './pix2seq/adapter';
 import type { AdapterFactory } from './types';
 
 interface AdapterEntry {
@@ -12,6 +13,7 @@ interface AdapterEntry {
 const adapters = new Map<string, AdapterEntry>([
   ['glip', { create: createGlipAdapter, roles: GLIP_ROLES }],
   ['groupvit', { create: createGroupvitAdapter, roles: GROUPVIT_ROLES }],
+  ['pix2seq', { create: createPix2seqAdapter, roles: PIX2SEQ_ROLES }],
 ]);
 
 export function registerAdapter(kind: string, entry: AdapterEntry): void {

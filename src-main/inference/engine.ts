@@ -20,7 +20,8 @@ import type { ImageSource, PreparedImage } from './image/pipeline';
 import { findPack } from './packs/index';
 import { adapterFor } from './adapter-registry';
 import { SessionPool } from './runtime/session-pool';
-import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions } from './types';
+import type { Bbox } from '../shared/contract';
+import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions, Suggestion } from './types';
 
 export type { EngineInfo } from './types';
 
@@ -30,6 +31,8 @@ export interface InferenceEngine<P = unknown> {
   prepare(src: ImageSource): Promise<P>;
   run(prepared: P, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
   predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
+  /** Categories ranked for a box (COCO [x, y, w, h], original pixels); kinds that can (Pix2seq). */
+  suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,17 @@ export class LocalEngine implements InferenceEngine<PreparedImage> {
 
   async predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
     return this.run(await this.prepare(src), categories, opts);
+  }
+
+  /** Runs a prepared image for suggestions (the worker's model stage calls this with a tensor it holds). */
+  suggestPrepared(prepared: PreparedImage, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]> {
+    if (!this.adapter.suggest)
+      throw new LwError('INVALID_ARGUMENT', `${this.info.packId} is a ${this.info.kind} pack, which cannot suggest categories for a box`, 'Use a pix2seq pack.');
+    return this.adapter.suggest(prepared, box, categories);
+  }
+
+  async suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]> {
+    return this.suggestPrepared(await this.prepare(src), box, categories);
   }
 
   /** Releases the pack's sessions. */

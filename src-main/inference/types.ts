@@ -4,7 +4,7 @@
  * inferred from them (worker/worker-messages.ts validates messages with the same schemas).
  */
 import { z } from 'zod';
-import { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest } from '../shared/contract';
+import { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest, type Bbox } from '../shared/contract';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import type { EpReport, SessionPool } from './runtime/session-pool';
 
@@ -31,6 +31,10 @@ export type AdapterCategory = z.infer<typeof AdapterCategory>;
 export const RunOptions = z.object({
   /** GroupViT: one mask per connected component instead of one per class. */
   instances: z.boolean().optional(),
+  /** Pix2seq: nucleus sampling (default) or greedy decoding. */
+  decoding: z.enum(['nucleus', 'greedy']).optional(),
+  /** Pix2seq: PRNG seed for nucleus sampling (default: from the image's content hash). */
+  seed: z.number().int().nonnegative().optional(),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 
@@ -45,7 +49,13 @@ export const PredictionResult = z.object({
   /** GroupViT masks (COCO RLE); empty for GLIP. */
   masks: z.array(ClassMask),
   ep: ExecutionProvider,
-  timings: z.object({ inferMs: z.number(), postMs: z.number() }),
+  /** sessionMs (Pix2seq): the part of inferMs + postMs spent inside session.run; the rest is the decoding loop's own work. */
+  timings: z.object({ inferMs: z.number(), postMs: z.number(), sessionMs: z.number().optional() }),
+  /**
+   * Pix2seq: objects found whose class matches none of the categories asked for, counted per
+   * class name (they are dropped, not returned).
+   */
+  unmatched: z.record(z.string(), z.number().int().positive()).optional(),
 });
 export type PredictionResult = z.infer<typeof PredictionResult>;
 
@@ -56,6 +66,7 @@ export type PredictionResult = z.infer<typeof PredictionResult>;
 export const PrepSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('glip'), fixed: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional() }),
   z.object({ kind: z.literal('groupvit') }),
+  z.object({ kind: z.literal('pix2seq'), size: z.number().int().positive() }),
 ]);
 export type PrepSpec = z.infer<typeof PrepSpec>;
 
@@ -77,12 +88,18 @@ export const EngineInfo = z.object({
 });
 export type EngineInfo = z.infer<typeof EngineInfo>;
 
+/** One ranked category for a box a person drew (Pix2seq; MODELS.md § Pix2seq "Class suggestion"). */
+export const Suggestion = z.object({ categoryId: z.number().int().nonnegative(), name: z.string(), probability: z.number().min(0).max(1) });
+export type Suggestion = z.infer<typeof Suggestion>;
+
 export interface ModelAdapter {
   readonly kind: PackKind;
   readonly epReport: EpReport;
   readonly prepSpec: PrepSpec;
   prepare(src: ImageSource): Promise<PreparedImage>;
   run(prepared: PreparedImage, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
+  /** Kinds that can rank categories for a given box (COCO [x, y, w, h], original pixels); no categories = all the pack's classes. */
+  suggest?(prepared: PreparedImage, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
   dispose(): Promise<void>;
 }
 

@@ -1,14 +1,15 @@
 /**
  * `labelwright predict <pack> <image> --categories "red,blue" [--json] [--out overlay.png]`:
  * runs one image end to end (in the inference worker unless --in-process) and prints the
- * detections or masks and the execution provider that ran them.
+ * detections or masks and the execution provider that ran them. Pix2seq packs also take
+ * `--decoding greedy|nucleus` and `--seed N`.
  */
 import type { OverlayOptions } from 'sharp';
 import type { ClassMask, Detection } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { decodeRle } from '../../shared/masks';
 import type { InferenceEngine } from '../../inference/engine';
-import type { AdapterCategory, PredictionResult } from '../../inference/types';
+import type { AdapterCategory, PredictionResult, RunOptions } from '../../inference/types';
 import type { RegisterCommand } from '../command';
 import { emit, table } from '../output';
 
@@ -18,6 +19,8 @@ interface PredictOptions {
   threshold?: string;
   instances?: boolean;
   inProcess?: boolean;
+  decoding?: string;
+  seed?: string;
 }
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990'];
@@ -31,6 +34,20 @@ export function parseCategories(list: string | undefined, threshold?: number): A
   return names.map((name, i) => ({ id: i + 1, name, ...(threshold !== undefined ? { threshold } : {}) }));
 }
 
+/** `--decoding` and `--seed` (Pix2seq), checked. */
+export function parseDecoding(decoding: string | undefined, seed: string | undefined): Pick<RunOptions, 'decoding' | 'seed'> {
+  const out: Pick<RunOptions, 'decoding' | 'seed'> = {};
+  if (decoding !== undefined) {
+    if (decoding !== 'greedy' && decoding !== 'nucleus') throw new LwError('INVALID_ARGUMENT', `--decoding ${decoding} is not greedy or nucleus`);
+    out.decoding = decoding;
+  }
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed) || !Number.isSafeInteger(Number(seed))) throw new LwError('INVALID_ARGUMENT', `--seed ${seed} is not a non-negative integer`);
+    out.seed = Number(seed);
+  }
+  return out;
+}
+
 export const register: RegisterCommand = (program, action) => {
   program
     .command('predict')
@@ -39,8 +56,10 @@ export const register: RegisterCommand = (program, action) => {
     .argument('<image>', 'image file')
     .requiredOption('-c, --categories <list>', 'comma-separated category names (ids are 1, 2, … in this order)')
     .option('-o, --out <png>', 'write an overlay PNG: boxes with labels, masks tinted')
-    .option('-t, --threshold <score>', 'score threshold for every category (default 0.5 for GLIP)')
+    .option('-t, --threshold <score>', 'score threshold for every category (default: the pack\'s, 0.5 for GLIP and Pix2seq)')
     .option('--instances', 'GroupViT: one mask per connected component', false)
+    .option('--decoding <mode>', 'Pix2seq: nucleus (default, seeded by the image content) or greedy')
+    .option('--seed <n>', 'Pix2seq: seed for nucleus sampling instead of the image content hash')
     .option('--in-process', 'run on the calling thread instead of the inference worker', false)
     .action(
       action(async (opts, packRef: string, imagePath: string, cmdOpts: PredictOptions) => {
@@ -50,13 +69,14 @@ export const register: RegisterCommand = (program, action) => {
           if (!(threshold >= 0 && threshold <= 1)) throw new LwError('INVALID_ARGUMENT', `--threshold ${cmdOpts.threshold} is not a number in [0, 1]`);
         }
         const categories = parseCategories(cmdOpts.categories, threshold);
+        const decoding = parseDecoding(cmdOpts.decoding, cmdOpts.seed);
         // onnxruntime and sharp load only when an image is actually run (`predict --help` is fast).
         const engine: InferenceEngine = cmdOpts.inProcess
           ? await (await import('../../inference/engine')).createEngine({ pack: packRef })
           : await (await import('../../inference/worker/worker-engine')).createWorkerEngine({ pack: packRef });
         let result: PredictionResult;
         try {
-          result = await engine.predict(imagePath, categories, { instances: cmdOpts.instances === true });
+          result = await engine.predict(imagePath, categories, { instances: cmdOpts.instances === true, ...decoding });
         } finally {
           await engine.close();
         }
@@ -76,6 +96,7 @@ export const register: RegisterCommand = (program, action) => {
             categories,
             detections: result.detections,
             masks: result.masks,
+            ...(result.unmatched ? { unmatched: result.unmatched } : {}),
             timings: result.timings,
             ...(cmdOpts.out ? { out: cmdOpts.out } : {}),
           },
@@ -85,7 +106,7 @@ export const register: RegisterCommand = (program, action) => {
             ];
             if (info.cudaUnavailable && info.ep !== 'cuda') lines.push(`CUDA not used: ${info.cudaUnavailable}`);
             const fmt = (n: number) => n.toFixed(1);
-            if (info.kind === 'glip') {
+            if (info.kind !== 'groupvit') {
               lines.push(`${imagePath} ${result.width}×${result.height}: ${result.detections.length} detection${result.detections.length === 1 ? '' : 's'}`);
               if (result.detections.length)
                 lines.push(
@@ -104,6 +125,8 @@ export const register: RegisterCommand = (program, action) => {
                   ),
                 );
             }
+            if (result.unmatched)
+              lines.push(`found but not asked for (dropped): ${Object.entries(result.unmatched).map(([name, n]) => `${name} ×${n}`).join(', ')}`);
             lines.push(`inference ${result.timings.inferMs.toFixed(0)} ms, postprocessing ${result.timings.postMs.toFixed(0)} ms`);
             if (cmdOpts.out) lines.push(`overlay written to ${cmdOpts.out}`);
             return lines.join('\n');

@@ -14,8 +14,8 @@ describe('resize plans', () => {
     expect(glipPlan({ width: 1344, height: 800 })(640, 480)).toMatchObject({ width: 1066, height: 800, padWidth: 1344, padHeight: 800 });
   });
 
-  it('GroupViT: scale min(2048/long, 448/short), int(x·s + 0.5), RGB, no padding', () => {
-    expect(groupvitPlan(640, 480)).toEqual({ width: 597, height: 448, padWidth: 597, padHeight: 448, channelOrder: 'rgb' });
+  it('GroupViT: scale min(2048/long, 448/short), int(x·s + 0.5), RGB, no padding, OpenCV INTER_LINEAR', () => {
+    expect(groupvitPlan(640, 480)).toEqual({ width: 597, height: 448, padWidth: 597, padHeight: 448, channelOrder: 'rgb', resample: 'opencv-linear' });
     expect(groupvitPlan(1920, 1080)).toMatchObject({ width: 796, height: 448 });
     expect(groupvitPlan(5000, 500)).toMatchObject({ width: 2048, height: 205 }); // long side caps the scale
   });

@@ -3,18 +3,19 @@
  * expanded, CMYK converted) → resize per model → Float32Array NCHW, normalised with ImageNet
  * statistics in the channel order the model wants, zero-padded where the model wants it.
  *
- * Resampling (documented choice, MODELS.md asks for PIL/torch behaviour sharp does not have):
+ * Resampling, per plan (`ResizePlan.resample`):
  *  - GLIP "bilinear with antialiasing" → sharp kernel `linear`: libvips' triangle filter, whose
  *    support widens with the shrink factor, i.e. PIL's antialiased BILINEAR.
- *  - GroupViT "bilinear without antialias" → also `linear`: identical to plain bilinear when
- *    upscaling (the usual case: short side → 448 from smaller images) and the closest sharp
- *    kernel when downscaling, where it averages a wider footprint than torch's bilinear.
- * Decoding, orientation, colour conversion and resizing are all sharp's work; the only JS
- * loop is the single pass uint8 HWC → float CHW through per-channel lookup tables.
+ *  - GroupViT "bilinear without antialias" → `opencv-linear`: upstream resizes with OpenCV's
+ *    INTER_LINEAR, which never widens its footprint, also when it shrinks. sharp has no such
+ *    kernel, so sharp decodes at full size and `opencv-linear.ts` resizes.
+ * Decoding, orientation and colour conversion are sharp's work; the JS loops are that resize
+ * and the single pass uint8 HWC → float CHW through per-channel lookup tables.
  */
 import { LwError } from '../../shared/errors';
 import { openImage } from '../../image/open-image';
 import { readImageHeader, UnreadableImage } from '../../image/probe';
+import { resizeLinearU8 } from './opencv-linear';
 
 /** Largest image accepted, in pixels (width × height after decoding): 100 megapixels. */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -72,6 +73,12 @@ export interface ResizePlan {
   padWidth: number;
   padHeight: number;
   channelOrder: 'rgb' | 'bgr';
+  /** Pixel values: ImageNet-normalised (default) or v/255 in [0, 1] (Pix2seq). */
+  values?: 'imagenet' | 'unit';
+  /** Value of the padding (default 0; Pix2seq pads with 0.3). */
+  padValue?: number;
+  /** How to resize: sharp's `linear` kernel (antialiased when shrinking) unless 'opencv-linear'. */
+  resample?: 'opencv-linear';
 }
 
 const describeSource = (src: ImageSource) => (typeof src === 'string' ? src : 'image buffer');
@@ -126,20 +133,27 @@ function unreadable(src: ImageSource, e: unknown): LwError {
   return new LwError('IMAGE_UNREADABLE', `${describeSource(src)} could not be decoded: ${reason}`, 'Check that the file is a JPEG, PNG, WebP, TIFF, GIF or AVIF image.', { cause: e });
 }
 
-/** Decodes, orients and resizes to packed RGB uint8 (sharp does all of it). */
-export async function decodeResized(src: ImageSource, width: number, height: number, probe?: ImageProbe): Promise<Buffer> {
+/**
+ * Decodes, orients and resizes to packed RGB uint8: sharp does all of it, or, for
+ * 'opencv-linear', decodes at full size and OpenCV's INTER_LINEAR is applied here.
+ */
+export async function decodeResized(src: ImageSource, width: number, height: number, probe?: ImageProbe, resample?: ResizePlan['resample']): Promise<Uint8Array> {
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     let img = await openImage(src, { limitInputPixels: MAX_IMAGE_PIXELS });
     if (!probe || probe.needsOrient) img = img.autoOrient();
     if (!probe || probe.needsColour) img = img.toColourspace('srgb');
     if (!probe || probe.hasAlpha) img = img.removeAlpha();
-    const { data, info } = await img.resize(width, height, { fit: 'fill', kernel: 'linear' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels === 3) return data;
-    return toRgb(data, info.channels, width * height);
+    if (resample !== 'opencv-linear') img = img.resize(width, height, { fit: 'fill', kernel: 'linear' });
+    decoded = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
     if (e instanceof LwError) throw e;
     throw unreadable(src, e);
   }
+  const { data, info } = decoded;
+  const rgb = info.channels === 3 ? data : toRgb(data, info.channels, info.width * info.height);
+  if (resample !== 'opencv-linear' || (info.width === width && info.height === height)) return rgb;
+  return resizeLinearU8(rgb, info.width, info.height, width, height, 3);
 }
 
 function toRgb(data: Buffer, channels: number, n: number): Buffer {
@@ -160,6 +174,9 @@ function toRgb(data: Buffer, channels: number, n: number): Buffer {
  */
 const LUT = new Float32Array(768);
 for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) LUT[c * 256 + v] = (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+/** The same for values v/255, unnormalised. */
+const UNIT_LUT = new Float32Array(768);
+for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) UNIT_LUT[c * 256 + v] = v / 255;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -169,27 +186,29 @@ export function normalizeToChw(rgb: Uint8Array, width: number, height: number, p
   const H = plan.padHeight;
   const plane = W * H;
   const { data: out, fresh } = takeTensor(3 * plane);
-  if (!fresh && (W !== width || H !== height))
+  const pad = plan.padValue ?? 0;
+  const lut = plan.values === 'unit' ? UNIT_LUT : LUT;
+  if ((!fresh || pad !== 0) && (W !== width || H !== height))
     for (let c = 0; c < 3; c++) {
       const base = c * plane;
-      if (W !== width) for (let y = 0; y < height; y++) out.fill(0, base + y * W + width, base + (y + 1) * W);
-      out.fill(0, base + height * W, base + plane);
+      if (W !== width) for (let y = 0; y < height; y++) out.fill(pad, base + y * W + width, base + (y + 1) * W);
+      out.fill(pad, base + height * W, base + plane);
     }
   // Planes in the model's channel order.
   const bgr = plan.channelOrder === 'bgr';
   const pr = bgr ? 2 * plane : 0;
   const pb = bgr ? 0 : 2 * plane;
   const pg = plane;
-  if (LITTLE_ENDIAN) normalizeWords(rgb, width, height, W, out, pr, pg, pb);
+  if (LITTLE_ENDIAN) normalizeWords(rgb, width, height, W, out, pr, pg, pb, lut);
   else
     for (let y = 0; y < height; y++) {
       let i = y * width * 3;
       const row = y * W;
       for (let x = 0; x < width; x++, i += 3) {
         const o = row + x;
-        out[pr + o] = LUT[rgb[i]];
-        out[pg + o] = LUT[256 + rgb[i + 1]];
-        out[pb + o] = LUT[512 + rgb[i + 2]];
+        out[pr + o] = lut[rgb[i]];
+        out[pg + o] = lut[256 + rgb[i + 1]];
+        out[pb + o] = lut[512 + rgb[i + 2]];
       }
     }
   return out;
@@ -200,11 +219,11 @@ export function normalizeToChw(rgb: Uint8Array, width: number, height: number, p
  * words) at a time: a quarter of the loads of a byte loop and about 1.7× faster. Each row
  * starts with single pixels up to the first word boundary and ends with the remainder.
  */
-function normalizeWords(rgb: Uint8Array, width: number, height: number, W: number, out: Float32Array, pr: number, pg: number, pb: number): void {
+function normalizeWords(rgb: Uint8Array, width: number, height: number, W: number, out: Float32Array, pr: number, pg: number, pb: number, lut: Float32Array): void {
   const off = rgb.byteOffset;
   const lead = (4 - (off & 3)) & 3;
   const words = new Uint32Array(rgb.buffer, off + lead, (rgb.byteLength - lead) >> 2);
-  const L = LUT;
+  const L = lut;
   for (let y = 0; y < height; y++) {
     let i = y * width * 3;
     const row = y * W;
@@ -253,7 +272,7 @@ export async function prepareImage(src: ImageSource, plan: (w: number, h: number
   // The model's input, not the image, is what is too large here (a 20000×1 strip scaled to a short side of 800): say both sizes.
   if (p.padWidth * p.padHeight > MAX_IMAGE_PIXELS)
     throw new LwError('IMAGE_TOO_LARGE', `${describeSource(src)} is ${origWidth}×${origHeight}: scaled for the model it would be ${p.padWidth}×${p.padHeight}, over the ${MAX_IMAGE_PIXELS / 1e6} MP limit`, 'Crop or tile images this elongated before pre-labelling them.');
-  const rgb = await decodeResized(src, p.width, p.height, probe);
+  const rgb = await decodeResized(src, p.width, p.height, probe, p.resample);
   const data = normalizeToChw(rgb, p.width, p.height, p);
   return { data, dims: [1, 3, p.padHeight, p.padWidth], origWidth, origHeight, ppWidth: p.width, ppHeight: p.height };
 }
@@ -287,10 +306,32 @@ export function glipPlan(fixed?: { width: number; height: number }): (w: number,
   };
 }
 
-/** GroupViT: scale min(2048/long, 448/short), each side int(x·s + 0.5), RGB, no padding. */
+/**
+ * Pix2seq: s = min(S/h, S/w), each side round(x·s) with ties to even (tf.image.resize with
+ * preserve_aspect_ratio rounds with tf.round), values in [0, 1], padded to S×S with 0.3.
+ */
+export function pix2seqPlan(size: number): (w: number, h: number) => ResizePlan {
+  return (w, h) => {
+    const s = Math.min(size / h, size / w);
+    const width = Math.min(size, Math.max(1, roundHalfEven(w * s)));
+    const height = Math.min(size, Math.max(1, roundHalfEven(h * s)));
+    return { width, height, padWidth: size, padHeight: size, channelOrder: 'rgb', values: 'unit', padValue: 0.3 };
+  };
+}
+
+/** Rounds to the nearest integer, ties to even (as tf.round and numpy's round). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * GroupViT: scale min(2048/long, 448/short), each side int(x·s + 0.5), RGB, no padding,
+ * resized with OpenCV's INTER_LINEAR as upstream (mmcv `imrescale`, cv2 backend).
+ */
 export function groupvitPlan(w: number, h: number): ResizePlan {
   const s = Math.min(2048 / Math.max(w, h), 448 / Math.min(w, h));
   const width = Math.max(1, Math.floor(w * s + 0.5));
   const height = Math.max(1, Math.floor(h * s + 0.5));
-  return { width, height, padWidth: width, padHeight: height, channelOrder: 'rgb' };
+  return { width, height, padWidth: width, padHeight: height, channelOrder: 'rgb', resample: 'opencv-linear' };
 }

@@ -9,6 +9,7 @@ export const MANIFEST_NAME = 'pack.json';
 const ROLES: Record<PackKind, string[]> = {
   glip: ['backbone', 'text', 'head', 'tokenizer'],
   groupvit: ['image', 'text', 'tokenizer'],
+  pix2seq: ['encoder', 'decoder', 'labels'],
 };
 
 /** The file roles a pack of this kind must list (MODELS.md). */

@@ -71,6 +71,14 @@ export const GRAPH_CONTRACT: Record<PackKind, Record<string, GraphSpec>> = {
       extraOutputs: true,
     },
   },
+  pix2seq: {
+    encoder: { inputs: [f32(4, 'image [1,3,S,S]', 'image')], outputs: [f32(3, 'memory [1,N,D]')], extraOutputs: false },
+    decoder: {
+      inputs: [i64(2, 'tokens [1,L]', 'tokens'), f32(3, 'memory [1,N,D]', 'memory')],
+      outputs: [f32(3, 'logits [1,L,V]')],
+      extraOutputs: false,
+    },
+  },
 };
 
 type Meta = InferenceSession.ValueMetadata;

@@ -50,6 +50,10 @@ export function createModelStage(): ModelStage {
             const tensor = await inbox.take(req.handle);
             return { id, ok: true, result: await need().run({ ...tensor }, req.categories, req.opts) };
           }
+          case 'suggest': {
+            const tensor = await inbox.take(req.handle);
+            return { id, ok: true, result: await need().suggestPrepared({ ...tensor }, req.box, req.categories) };
+          }
           case 'release':
             inbox.drop(req.handle);
             return { id, ok: true, result: null };

@@ -14,7 +14,8 @@ import type { z } from 'zod';
 import { LwError } from '../../shared/errors';
 import type { InferenceEngine } from '../engine';
 import type { ImageSource } from '../image/pipeline';
-import type { AdapterCategory, EngineInfo, PackRef, PredictionResult, RunOptions } from '../types';
+import type { Bbox } from '../../shared/contract';
+import type { AdapterCategory, EngineInfo, PackRef, PredictionResult, RunOptions, Suggestion } from '../types';
 import { startWorkerStages, type Endpoint, type StartStages } from './stage-endpoints';
 import { ModelResult, Prepared, Reply, type ModelRequest, type PrepRequest } from './worker-messages';
 
@@ -122,6 +123,12 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
 
   async predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult> {
     return this.run(await this.prepare(src), categories, opts);
+  }
+
+  async suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]> {
+    const prepared = await this.prepare(src);
+    this.live.delete(prepared.handle);
+    return this.model.call({ op: 'suggest', handle: prepared.handle, box, categories }, ModelResult.suggest);
   }
 
   /** Drops a prepared image that will not be run. */

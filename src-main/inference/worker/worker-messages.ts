@@ -11,9 +11,9 @@
  */
 import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
-import { ErrorPayload } from '../../shared/contract';
+import { Bbox, ErrorPayload } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
-import { AdapterCategory, EngineInfo, PackRef, PredictionResult, PrepSpec, RunOptions } from '../types';
+import { AdapterCategory, EngineInfo, PackRef, PredictionResult, PrepSpec, RunOptions, Suggestion } from '../types';
 
 /** Which stage a worker thread or utility process is. */
 export const Stage = z.enum(['prep', 'model']);
@@ -67,6 +67,7 @@ export type TensorMessage = z.infer<typeof TensorMessage>;
 export const ModelRequest = z.discriminatedUnion('op', [
   z.object({ id: z.number().int(), op: z.literal('open'), pack: z.union([z.string().min(1), PackRef]) }),
   z.object({ id: z.number().int(), op: z.literal('run'), handle: z.number().int(), categories: z.array(AdapterCategory), opts: RunOptions.optional() }),
+  z.object({ id: z.number().int(), op: z.literal('suggest'), handle: z.number().int(), box: Bbox, categories: z.array(AdapterCategory) }),
   /** A prepared image that will not be run (its job stopped, or another pack failed to prepare it). */
   z.object({ id: z.number().int(), op: z.literal('release'), handle: z.number().int() }),
   z.object({ id: z.number().int(), op: z.literal('close') }),
@@ -77,6 +78,7 @@ export type ModelRequest = z.infer<typeof ModelRequest>;
 export const ModelResult = {
   open: EngineInfo,
   run: PredictionResult,
+  suggest: z.array(Suggestion),
   release: z.null(),
   close: z.null(),
 } satisfies Record<ModelRequest['op'], z.ZodType>;
