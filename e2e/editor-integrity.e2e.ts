@@ -213,9 +213,9 @@ test('decisions: edited predictions are accepted, rejected ones can be restored,
     expect(annotation(project, other2)).toMatchObject({ state: 'rejected', source: 'model' });
   });
 
-  await test.step('H shows rejected ones; Restore brings one back, and it stays after a reload', async () => {
+  await test.step('Shift+H shows rejected ones; Restore brings one back, and it stays after a reload', async () => {
     await expect(app.editor.row(other2)).toHaveCount(0);
-    await app.editor.press('h');
+    await app.editor.press('Shift+H');
     await expect(app.editor.row(other2)).toHaveAttribute('data-look', 'rejected');
     await app.screenshot('states-rejected-shown');
     await app.editor.row(other2).getByTestId('restore').click();

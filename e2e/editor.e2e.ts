@@ -76,8 +76,8 @@ test('editor: zoom, pan, nudge, label popup, copy/paste, delete, keys', async ({
     expect((await app.editor.state()).history.undo).toBe(2);
   });
 
-  await test.step('label popup: L, type, Enter; and a category hotkey', async () => {
-    await app.editor.press('l');
+  await test.step('label popup: Shift+L, type, Enter; and a category hotkey', async () => {
+    await app.editor.press('Shift+L');
     await expect(page.getByTestId('label-popup')).toBeVisible();
     await page.keyboard.type('blu');
     await page.keyboard.press('Enter');

@@ -91,4 +91,44 @@ export class EditorPage {
   async press(key: string): Promise<void> {
     await this.page.keyboard.press(key);
   }
+
+  /** Moves the mouse to image point (x, y) and clicks there. */
+  async clickAt(x: number, y: number, modifiers: { alt?: boolean } = {}): Promise<void> {
+    const p = await this.client(x, y);
+    await this.page.mouse.move(p.x, p.y, { steps: 2 });
+    if (modifiers.alt) await this.page.keyboard.down('Alt');
+    await this.page.mouse.click(p.x, p.y);
+    if (modifiers.alt) await this.page.keyboard.up('Alt');
+  }
+
+  /** Moves the mouse to image point (x, y) without clicking (paste lands at the mouse). */
+  async hover(x: number, y: number): Promise<void> {
+    const p = await this.client(x, y);
+    await this.page.mouse.move(p.x, p.y, { steps: 2 });
+  }
+
+  /** Shift+click in the middle of an annotation's box: adds it to the selection or takes it out. */
+  async shiftClick(id: number): Promise<void> {
+    const a = (await this.state()).annotations.find((x) => x.id === id);
+    if (!a) throw new Error(`no annotation ${id}`);
+    const p = await this.client(a.bbox[0] + a.bbox[2] / 2, a.bbox[1] + a.bbox[3] / 2);
+    await this.page.keyboard.down('Shift');
+    await this.page.mouse.click(p.x, p.y);
+    await this.page.keyboard.up('Shift');
+  }
+
+  /** Right-clicks the middle of an annotation's box (the context menu). */
+  async rightClick(id: number): Promise<void> {
+    const a = (await this.state()).annotations.find((x) => x.id === id);
+    if (!a) throw new Error(`no annotation ${id}`);
+    const p = await this.client(a.bbox[0] + a.bbox[2] / 2, a.bbox[1] + a.bbox[3] / 2);
+    await this.page.mouse.click(p.x, p.y, { button: 'right' });
+  }
+
+  /** P, then clicks each vertex [x1, y1, x2, y2, ...] (image pixels); closes on the first vertex unless told not to. */
+  async drawPolygon(points: number[], close = true): Promise<void> {
+    await this.page.keyboard.press('p');
+    for (let i = 0; i < points.length; i += 2) await this.clickAt(points[i], points[i + 1]);
+    if (close) await this.clickAt(points[0], points[1]);
+  }
 }

@@ -38,7 +38,7 @@ function dataset() {
       { id: 6, name: 'cup' },
     ],
     annotations: [
-      { id: 100, image_id: 7, category_id: 1, bbox: [10, 5, 10, 10], iscrowd: 1, segmentation: { size: [300, 451], counts: chelseaRectCounts() } },
+      { id: 100, image_id: 7, category_id: 1, bbox: [10, 5, 10, 10], iscrowd: 0, segmentation: { size: [300, 451], counts: chelseaRectCounts() } },
       { id: 101, image_id: 7, category_id: 1, bbox: [100.5, 50.25, 200, 150], area: 30000, iscrowd: 0 },
       { id: 102, image_id: 8, category_id: 5, bbox: [10, 10, 20, 20], segmentation: [[10, 10, 30, 10, 30, 30, 10, 30]] },
       { id: 103, image_id: 8, category_id: 5, bbox: [300, 100, 50.5, 200.25], segmentation: [] },

@@ -11,7 +11,7 @@ import {
   iterateExportPredictions,
   type ExportRow,
 } from '../db/annotations-table';
-import { decodeRle, maskToCocoPolygons } from '../shared/masks';
+import { decodeRle, maskToCocoPolygons, rleFromBbox } from '../shared/masks';
 import { roundCoord } from '../shared/annotation-rules';
 import { reviewedWithPendingReport } from '../services/export-preview';
 import { ChunkedFileWriter } from './chunked-writer';
@@ -100,9 +100,9 @@ async function writeInstances(
   let n = 0;
   for (const a of iterateExportAnnotations(db, filter)) {
     n++;
-    const seg = segmentationJson(a, opts.segmentation);
+    const seg = a.iscrowd ? crowdSegmentationJson(a) : segmentationJson(a, opts.segmentation);
     const p = out.write(
-      `${n > 1 ? ',' : ''}{"id":${n},"image_id":${a.image_id},"category_id":${a.category_id},"bbox":${bboxJson(a)},"area":${roundCoord(a.area)},"iscrowd":0,"segmentation":${seg}}`,
+      `${n > 1 ? ',' : ''}{"id":${n},"image_id":${a.image_id},"category_id":${a.category_id},"bbox":${bboxJson(a)},"area":${roundCoord(a.area)},"iscrowd":${a.iscrowd ? 1 : 0},"segmentation":${seg}}`,
     );
     if (p) {
       onProgress?.({ done: n, total });
@@ -158,6 +158,18 @@ function segmentationJson(a: ExportRow, mode: Opts['segmentation']): string {
   if (!a.rle || mode === 'none') return '[]';
   if (mode === 'rle') return `{"size":[${a.ih},${a.iw}],"counts":${JSON.stringify(a.rle)}}`;
   return JSON.stringify(maskToCocoPolygons(decodeRle({ size: [a.ih, a.iw], counts: a.rle })));
+}
+
+/**
+ * A crowd region's segmentation is always COCO compressed RLE, whatever the export's
+ * segmentation option: COCO defines iscrowd 1 as RLE, and pycocotools' annToRLE and loadRes
+ * read the compressed form as it is. A crowd annotation without a mask is its box,
+ * rasterised as pycocotools frBbox does: the region it marks is the box, and evaluation
+ * (which ignores detections inside crowd regions) needs pixels, not `[]`.
+ */
+function crowdSegmentationJson(a: ExportRow): string {
+  const counts = a.rle ?? rleFromBbox([a.x, a.y, a.w, a.h], a.ih, a.iw).counts;
+  return `{"size":[${a.ih},${a.iw}],"counts":${JSON.stringify(counts)}}`;
 }
 
 /** The deepest folder holding every exported image: file names stay short and portable. */

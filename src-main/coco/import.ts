@@ -78,7 +78,7 @@ export async function importCoco(
       for (let i = 0; i < ds.annotations.length; i++) {
         const a = ds.annotations[i];
         const g = geometry[i];
-        yield { imageId: a.image_id, categoryId: a.category_id, bbox: g.bbox, rle: g.rle?.counts ?? null, area: g.area };
+        yield { imageId: a.image_id, categoryId: a.category_id, bbox: g.bbox, rle: g.rle?.counts ?? null, area: g.area, iscrowd: a.iscrowd === 1 };
       }
     })(),
   });

@@ -22,9 +22,11 @@ export interface AnnotationRow {
   state: Annotation['state'];
   prediction_id: number | null;
   score: number | null;
+  /** COCO iscrowd, 0 or 1 (schema 10). */
+  iscrowd: number;
 }
 
-const ANNOTATION_COLUMNS = `id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score`;
+const ANNOTATION_COLUMNS = `id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, iscrowd`;
 
 export interface NewAnnotation {
   imageId: number;
@@ -39,6 +41,8 @@ export interface NewAnnotation {
   score?: number | null;
   /** Only when undo restores a deleted annotation under its old id. */
   id?: number;
+  /** COCO iscrowd (false when absent). */
+  iscrowd?: boolean;
 }
 
 export interface AnnotationWriter {
@@ -55,8 +59,8 @@ export interface AnnotationWriter {
 export function annotationWriter(h: DbHandle): AnnotationWriter {
   const insert = stmt(
     h,
-    `INSERT INTO annotations (id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO annotations (id, image_id, category_id, x, y, w, h, rle, area, source, state, prediction_id, score, iscrowd, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const touched = new Set<number>();
   const now = Date.now();
@@ -65,7 +69,7 @@ export function annotationWriter(h: DbHandle): AnnotationWriter {
       touched.add(a.imageId);
       const info = insert.run(
         a.id ?? null, a.imageId, a.categoryId, a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3], a.rle, a.area,
-        a.source, a.state, a.predictionId ?? null, a.score ?? null, now, now,
+        a.source, a.state, a.predictionId ?? null, a.score ?? null, a.iscrowd ? 1 : 0, now, now,
       );
       return Number(info.lastInsertRowid);
     },
@@ -88,14 +92,14 @@ export function liveAnnotationsOf(h: DbHandle, imageId: number): AnnotationRow[]
 /** Rewrites the editable fields of one annotation (it does not touch the image's counters: the caller refreshes them). */
 export function updateAnnotationRow(
   h: DbHandle,
-  a: { id: number; categoryId: number; bbox: Bbox; rle: string | null; area: number; source: AnnotationSource; state: AnnotationState },
+  a: { id: number; categoryId: number; bbox: Bbox; rle: string | null; area: number; source: AnnotationSource; state: AnnotationState; iscrowd: boolean },
   now: number,
 ): void {
   stmt(
     h,
     `UPDATE annotations SET category_id = @category_id, x = @x, y = @y, w = @w, h = @h, rle = @rle, area = @area,
-       source = @source, state = @state, updated_at = @now WHERE id = @id`,
-  ).run({ id: a.id, category_id: a.categoryId, x: a.bbox[0], y: a.bbox[1], w: a.bbox[2], h: a.bbox[3], rle: a.rle, area: a.area, source: a.source, state: a.state, now });
+       source = @source, state = @state, iscrowd = @iscrowd, updated_at = @now WHERE id = @id`,
+  ).run({ id: a.id, category_id: a.categoryId, x: a.bbox[0], y: a.bbox[1], w: a.bbox[2], h: a.bbox[3], rle: a.rle, area: a.area, source: a.source, state: a.state, iscrowd: a.iscrowd ? 1 : 0, now });
 }
 
 /** Deletes an annotation through the edit API, leaving a tombstone so that undo may restore it under its id. */
@@ -225,6 +229,8 @@ export interface ExportRow {
   rle: string | null;
   area: number;
   score: number | null;
+  /** COCO iscrowd, 0 or 1 (predictions: 0). */
+  iscrowd: number;
   ih: number;
   iw: number;
 }
@@ -241,7 +247,7 @@ export function countExportAnnotations(h: DbHandle, f: ExportFilter): number {
 export function iterateExportAnnotations(h: DbHandle, f: ExportFilter): IterableIterator<ExportRow> {
   return streaming(
     h,
-    `SELECT a.image_id, a.category_id, a.x, a.y, a.w, a.h, a.rle, a.area, a.score, i.height AS ih, i.width AS iw
+    `SELECT a.image_id, a.category_id, a.x, a.y, a.w, a.h, a.rle, a.area, a.score, a.iscrowd, i.height AS ih, i.width AS iw
      FROM annotations a ${reviewedJoin(f, 'a')}
      WHERE a.state IN ${states(f)} ORDER BY a.image_id, a.id`,
   ).iterate() as IterableIterator<ExportRow>;
@@ -302,7 +308,7 @@ export function countExportPredictions(h: DbHandle, f: { reviewedOnly: boolean }
 export function iterateExportPredictions(h: DbHandle, f: { reviewedOnly: boolean }): IterableIterator<ExportRow> {
   return streaming(
     h,
-    `SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.rle, p.area, p.score, i.height AS ih, i.width AS iw
+    `SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.rle, p.area, p.score, 0 AS iscrowd, i.height AS ih, i.width AS iw
      FROM predictions p ${reviewedJoin(f, 'p')} ORDER BY p.image_id, p.id`,
   ).iterate() as IterableIterator<ExportRow>;
 }

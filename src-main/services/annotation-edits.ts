@@ -84,6 +84,7 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
             state: c.state,
             predictionId: c.predictionId ?? null,
             score: c.score ?? null,
+            iscrowd: c.iscrowd ?? false,
           }),
         );
       } else if (c.op === 'update') {
@@ -93,7 +94,7 @@ export function applyAnnotationChanges(pdb: ProjectDb, imageId: number, rawChang
         const next = applyPatch(toAnnotation(row, img.height, img.width), c.patch, img, where);
         updateAnnotationRow(
           pdb,
-          { id: row.id, categoryId: next.categoryId, bbox: next.bbox, rle: next.rle?.counts ?? null, area: next.area, source: next.source, state: next.state },
+          { id: row.id, categoryId: next.categoryId, bbox: next.bbox, rle: next.rle?.counts ?? null, area: next.area, source: next.source, state: next.state, iscrowd: next.iscrowd ?? false },
           now,
         );
       } else {

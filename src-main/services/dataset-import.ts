@@ -21,7 +21,7 @@ export interface CheckedDataset {
   again?: boolean;
   categories: { id: number; name: string; supercategory?: string }[];
   images: { id: number; file: NewImage; annotated: boolean }[];
-  annotations: Iterable<{ imageId: number; categoryId: number; bbox: Bbox; rle: string | null; area: number }>;
+  annotations: Iterable<{ imageId: number; categoryId: number; bbox: Bbox; rle: string | null; area: number; iscrowd?: boolean }>;
 }
 
 /**
@@ -99,6 +99,7 @@ export function importDataset(pdb: ProjectDb, ds: CheckedDataset): DatasetImport
         area: a.area,
         source: 'human',
         state: 'accepted',
+        iscrowd: a.iscrowd,
       });
       summary.annotations++;
     }

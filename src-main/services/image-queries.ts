@@ -62,6 +62,7 @@ export function toAnnotation(r: AnnotationRow, height: number, width: number): A
     state: r.state,
     predictionId: r.prediction_id,
     score: r.score,
+    iscrowd: r.iscrowd === 1,
   };
 }
 

@@ -98,6 +98,8 @@ export const AnnotationPatch = z.object({
   state: AnnotationState.optional(),
   /** Only undo sets this: an edit of model output otherwise becomes `model-edited` by itself. */
   source: AnnotationSource.optional(),
+  /** COCO iscrowd; setting it is not an edit of the geometry (model output stays as it was). */
+  iscrowd: z.boolean().optional(),
 });
 export type AnnotationPatch = z.infer<typeof AnnotationPatch>;
 
@@ -113,6 +115,7 @@ export const AnnotationChange = z.discriminatedUnion('op', [
     state: AnnotationState.default('accepted'),
     predictionId: Id.nullable().optional(),
     score: z.number().nullable().optional(),
+    iscrowd: z.boolean().optional(),
   }),
   z.object({ op: z.literal('update'), id: Id, patch: AnnotationPatch }),
   z.object({ op: z.literal('delete'), id: Id }),
@@ -289,6 +292,11 @@ export const api = {
   'models.verify': m(z.object({ id: z.string() }), z.array(z.object({ role: z.string(), ok: z.boolean(), reason: z.string().optional() }))),
   'models.import': m(z.object({ folder: z.string().min(1) }), PackInfo),
   'models.remove': m(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
+  /** Categories ranked for a box drawn on an image (a pix2seq pack), most probable first; runs in the inference worker. */
+  'models.suggest': m(
+    z.object({ pack: z.string().min(1), imageId: Id, box: Bbox, categoryIds: z.array(Id).optional() }),
+    z.array(z.object({ categoryId: Id, name: z.string(), probability: z.number().min(0).max(1) })),
+  ),
 
   'jobs.start': m(JobStart, JobInfo),
   'jobs.list': m(Empty, z.array(JobInfo)),

@@ -128,6 +128,8 @@ export const Annotation = z.object({
   state: AnnotationState,
   predictionId: z.number().int().positive().nullable(),
   score: z.number().nullable(),
+  /** COCO iscrowd: one region covering many objects (exported with an RLE segmentation). Absent: false. */
+  iscrowd: z.boolean().optional(),
 });
 export type Annotation = z.infer<typeof Annotation>;
 
@@ -187,7 +189,7 @@ export const ClassMask = z.object({
 export type ClassMask = z.infer<typeof ClassMask>;
 
 // ---------- model packs (MODELS.md) ----------
-export const PackKind = z.enum(['glip', 'groupvit']);
+export const PackKind = z.enum(['glip', 'groupvit', 'pix2seq']);
 export type PackKind = z.infer<typeof PackKind>;
 
 export const PackFile = z.object({

@@ -55,6 +55,7 @@ export function applyPatch(prev: Annotation, patch: AnnotationPatch, image: Imag
     ...geometry,
     source: patch.source ?? sourceAfterEdit(prev.source, edited),
     state: patch.state ?? stateAfterEdit(prev.state, edited),
+    ...(patch.iscrowd !== undefined ? { iscrowd: patch.iscrowd } : {}),
   };
 }
 

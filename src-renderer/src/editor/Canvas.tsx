@@ -14,7 +14,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Circle, Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { EditorStore } from './store';
-import { VISIBLE_STATES, notEditableReason, shownAnnotations } from './view-state';
+import { VISIBLE_STATES, canvasAnnotations, isHidden, notEditableReason, selectable } from './view-state';
+import { SelectionOverlay } from './SelectionOverlay';
+import { openContextMenu } from './context-menu';
 import { annotationLook } from './annotation-look';
 import { useEditor, input } from './useEditor';
 import { HANDLES, handlePoint, toImage, zoomAt, type Bbox, type Handle, type Point } from './geometry';
@@ -30,6 +32,9 @@ import {
   type GesturePreview,
   type PointerTarget,
 } from './tools';
+import { PolygonLayer } from './tools/PolygonLayer';
+import { usePolygonDraft, setDraft } from './tools/polygon-draft';
+import { outlineOfAnnotation } from './tools/polygon-tool';
 
 export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl: string | null }) {
   const s = useEditor(store);
@@ -78,16 +83,37 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
 
   const colorOf = (id: number) => categoryColor(store.categories, id);
   const visible = useMemo(() => s.annotations.filter((a) => VISIBLE_STATES.has(a.state)), [s.annotations]);
+  // Hidden ones are not drawn; a group being moved is drawn live (SelectionOverlay).
+  const groupKey = preview?.kind === 'group' ? preview.ids.join(',') : '';
+  const { annotations, showRejected, hidden, hiddenCategories, order } = s;
   const shown = useMemo(
-    () => shownAnnotations({ annotations: s.annotations, showRejected: s.showRejected }),
-    [s.annotations, s.showRejected],
+    () =>
+      canvasAnnotations(
+        { annotations, showRejected, hidden, hiddenCategories, order },
+        new Set(groupKey ? groupKey.split(',').map(Number) : []),
+      ),
+    [annotations, showRejected, hidden, hiddenCategories, order, groupKey],
   );
   const selected = visible.find((a) => a.id === s.selectedId);
   const hover =
     s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
   const excludeId = preview?.kind === 'box' ? preview.id : null;
   // A box being moved or resized carries its mask: the mask is drawn live with it, too.
-  const excludeMaskId = preview?.kind === 'paint' || preview?.kind === 'box' ? preview.id : null;
+  const excludeMaskId =
+    preview?.kind === 'paint' || preview?.kind === 'box' || preview?.kind === 'outline' ? preview.id : null;
+  // The polygon tool: its draft (dropped when the tool or the image changes) and the outline it edits.
+  const draft = usePolygonDraft();
+  useEffect(() => {
+    if (s.tool !== 'polygon' || (draft && draft.imageId !== s.imageId)) setDraft(null);
+  }, [s.tool, s.imageId, draft]);
+  const polygonRings =
+    s.tool !== 'polygon'
+      ? null
+      : preview?.kind === 'outline'
+        ? preview.rings
+        : selected
+          ? (outlineOfAnnotation(selected)?.shown ?? null)
+          : null;
 
   /** Pointer position on the stage and in the image, after Konva read the event. */
   const positions = (stage: Konva.Stage): { screen: Point; point: Point } | null => {
@@ -114,7 +140,11 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (e.evt.button !== 0) return;
     wrap.current?.focus();
     if (notEditableReason(store.get())) return; // no tool works on an image that cannot be edited
-    begin(TOOLS[store.get().tool].press(store, { ...pos, target: targetOf(e.target) }));
+    // Holding Ctrl (⌘) in the box tool selects and moves, as if Select were active.
+    const toolId = store.get().tool === 'box' && (e.evt.ctrlKey || e.evt.metaKey) ? 'select' : store.get().tool;
+    begin(
+      TOOLS[toolId].press(store, { ...pos, target: targetOf(e.target), alt: e.evt.altKey, shift: e.evt.shiftKey }),
+    );
   };
 
   /** Hover only; gestures follow the window (below) so they survive leaving the canvas. */
@@ -123,6 +153,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (!stage || !image || gesture.current) return;
     const pos = positions(stage);
     if (!pos) return;
+    store.pointer = pos.point; // paste lands here
     if (TOOLS[store.get().tool].marker) setPointer(pos.point);
     const t = targetOf(e.target);
     const id = t.kind === 'annotation' ? t.id : null;
@@ -174,12 +205,17 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
 
   const onDblClick = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const t = targetOf(e.target);
-    if (t.kind === 'annotation') store.set({ selectedId: t.id, labelPopup: true });
+    const a = t.kind === 'annotation' ? store.get().annotations.find((x) => x.id === t.id) : undefined;
+    if (a && selectable(store.get(), a)) store.set({ selectedId: a.id, labelPopup: true });
   };
 
   const cursor = preview?.kind === 'pan' ? 'grabbing' : tool.cursor(s.hoverId != null);
   const liveBox: Bbox | null =
-    preview?.kind === 'box' ? preview.bbox : selected ? (selected.bbox as Bbox) : null;
+    preview?.kind === 'box'
+      ? preview.bbox
+      : selected && preview?.kind !== 'group' && !isHidden(s, selected)
+        ? (selected.bbox as Bbox)
+        : null;
   const liveAnn = preview?.kind === 'box' ? visible.find((a) => a.id === preview.id) : selected;
   const hs = 5 / view.zoom;
 
@@ -191,7 +227,10 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
       tabIndex={0}
       style={{ cursor }}
       onContextMenu={(e) => e.preventDefault()}
-      onMouseLeave={() => setPointer(null)}
+      onMouseLeave={() => {
+        setPointer(null);
+        store.pointer = null;
+      }}
     >
       <Stage
         width={s.viewport.width}
@@ -204,6 +243,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
         ref={stageRef}
         onMouseMove={onMouseMove}
         onDblClick={onDblClick}
+        onContextMenu={(e) => openContextMenu(store, targetOf(e.target), e.evt)}
       >
         <StaticLayer
           image={img}
@@ -232,13 +272,19 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               listening={false}
             />
           )}
-          {preview?.kind === 'paint' && image && (
+          {preview?.kind === 'paint' && preview.region && (
             <KImage
               image={preview.canvas}
-              x={0}
-              y={0}
-              width={image.width}
-              height={image.height}
+              crop={{
+                x: preview.region[0],
+                y: preview.region[1],
+                width: preview.region[2],
+                height: preview.region[3],
+              }}
+              x={preview.region[0]}
+              y={preview.region[1]}
+              width={preview.region[2]}
+              height={preview.region[3]}
               opacity={Math.max(0.35, s.maskOpacity)}
               listening={false}
             />
@@ -270,6 +316,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
                 shadowOpacity={0.6}
               />
               {s.tool === 'select' &&
+                s.selectedIds.length <= 1 &&
                 HANDLES.map((h) => {
                   const hp = handlePoint(liveBox, h);
                   return (
@@ -289,6 +336,14 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
                 })}
             </Group>
           )}
+          <SelectionOverlay
+            annotations={visible}
+            selectedIds={s.selectedIds}
+            preview={preview}
+            colorOf={colorOf}
+            zoom={view.zoom}
+            maskOpacity={s.showMasks ? s.maskOpacity : null}
+          />
           {preview?.kind === 'draw' && (
             <Rect
               x={preview.bbox[0]}
@@ -300,6 +355,15 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
               strokeScaleEnabled={false}
               dash={[4 / view.zoom, 3 / view.zoom]}
               listening={false}
+            />
+          )}
+          {s.tool === 'polygon' && (
+            <PolygonLayer
+              draft={draft && draft.imageId === s.imageId ? draft : null}
+              pointer={pointer}
+              rings={polygonRings}
+              color={colorOf(selected && !draft ? selected.categoryId : (s.drawCategoryId ?? 0))}
+              zoom={view.zoom}
             />
           )}
           {pointer && tool.marker === 'brush' && (

@@ -14,6 +14,7 @@ export function sameAnnotation(a: Annotation, b: Annotation): boolean {
     a.score === b.score &&
     a.predictionId === b.predictionId &&
     a.area === b.area &&
+    (a.iscrowd ?? false) === (b.iscrowd ?? false) &&
     a.bbox[0] === b.bbox[0] &&
     a.bbox[1] === b.bbox[1] &&
     a.bbox[2] === b.bbox[2] &&
@@ -36,7 +37,14 @@ export function diffAnnotations(from: readonly Annotation[], to: readonly Annota
       changes.push({
         op: 'update',
         id: a.id,
-        patch: { categoryId: a.categoryId, bbox: a.bbox, rle: a.rle, state: a.state, source: a.source },
+        patch: {
+          categoryId: a.categoryId,
+          bbox: a.bbox,
+          rle: a.rle,
+          state: a.state,
+          source: a.source,
+          iscrowd: a.iscrowd ?? false,
+        },
       });
     pending.delete(a.id);
   }

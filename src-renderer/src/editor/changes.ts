@@ -51,6 +51,7 @@ export function applyChanges(
         state: c.state ?? 'accepted',
         predictionId: c.predictionId ?? null,
         score: c.score ?? null,
+        ...(c.iscrowd ? { iscrowd: true } : {}),
       });
     } else if (c.op === 'update') {
       out = out.map((a) => (a.id === c.id ? applyPatch(a, c.patch, image) : a));
@@ -85,6 +86,7 @@ export function invertChanges(
       if (a) {
         const patch: AnnotationPatch = { source: a.source, state: a.state };
         if (c.patch.categoryId !== undefined) patch.categoryId = a.categoryId;
+        if (c.patch.iscrowd !== undefined) patch.iscrowd = a.iscrowd ?? false;
         if (c.patch.bbox !== undefined || c.patch.rle !== undefined) {
           // A mask brings its own box, so a masked annotation is restored by its mask alone.
           if (a.rle) patch.rle = a.rle;
@@ -112,6 +114,7 @@ export function recreate(a: Annotation): LocalChange {
     state: a.state,
     predictionId: a.predictionId,
     score: a.score,
+    ...(a.iscrowd ? { iscrowd: true } : {}),
   };
 }
 

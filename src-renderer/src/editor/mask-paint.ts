@@ -32,6 +32,31 @@ export function maskBbox(mask: BinaryMask): [number, number, number, number] | n
   return x1 < 0 ? null : [x0, y0, x1 - x0 + 1, y1 - y0 + 1];
 }
 
+/** A pixel rectangle [x0, x1) × [y0, y1): what one brush segment touched. */
+export interface DirtyRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * The pixels a disc of `radius` around (cx, cy) can touch, clipped to the mask, written into
+ * `into` (grown to include them); returns false when the disc misses the mask entirely.
+ */
+function discRect(mask: BinaryMask, cx: number, cy: number, radius: number, into: DirtyRect): boolean {
+  const xa = Math.max(0, Math.floor(cx - radius)),
+    xb = Math.min(mask.width - 1, Math.ceil(cx + radius));
+  const ya = Math.max(0, Math.floor(cy - radius)),
+    yb = Math.min(mask.height - 1, Math.ceil(cy + radius));
+  if (xa > xb || ya > yb) return false;
+  if (xa < into.x0) into.x0 = xa;
+  if (ya < into.y0) into.y0 = ya;
+  if (xb + 1 > into.x1) into.x1 = xb + 1;
+  if (yb + 1 > into.y1) into.y1 = yb + 1;
+  return true;
+}
+
 /** Paints (value 1) or erases (value 0) a filled disc centred at (cx, cy) in image pixels. */
 export function paintDisc(mask: BinaryMask, cx: number, cy: number, radius: number, value: 0 | 1): void {
   const { width, height, data } = mask;
@@ -49,20 +74,35 @@ export function paintDisc(mask: BinaryMask, cx: number, cy: number, radius: numb
   }
 }
 
-/** Paints discs along the segment a→b so a fast stroke leaves no gaps. */
+/**
+ * Paints discs along the segment a→b so a fast stroke leaves no gaps. Returns the rectangle
+ * it may have changed (written into `dirty` when given, so a stroke allocates nothing per
+ * move), or null when the segment lies outside the mask.
+ */
 export function paintSegment(
   mask: BinaryMask,
   a: { x: number; y: number },
   b: { x: number; y: number },
   radius: number,
   value: 0 | 1,
-): void {
+  dirty: DirtyRect = { x0: 0, y0: 0, x1: 0, y1: 0 },
+): DirtyRect | null {
+  dirty.x0 = mask.width;
+  dirty.y0 = mask.height;
+  dirty.x1 = 0;
+  dirty.y1 = 0;
   const d = Math.hypot(b.x - a.x, b.y - a.y);
   const steps = Math.max(1, Math.ceil(d / Math.max(1, radius / 2)));
+  let any = false;
   for (let i = 0; i <= steps; i++) {
     const t = i / steps;
-    paintDisc(mask, a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, radius, value);
+    const cx = a.x + (b.x - a.x) * t,
+      cy = a.y + (b.y - a.y) * t;
+    if (!discRect(mask, cx, cy, radius, dirty)) continue;
+    any = true;
+    paintDisc(mask, cx, cy, radius, value);
   }
+  return any ? dirty : null;
 }
 
 /** Parses '#rrggbb'. */
@@ -84,5 +124,34 @@ export function tintMask(mask: BinaryMask, color: string, out: Uint8ClampedArray
       out[j + 2] = b;
       out[j + 3] = alpha;
     } else out[j + 3] = 0;
+  }
+}
+
+/**
+ * Tints the rectangle [x0, x0 + w) × [y0, y0 + h) of a mask into an RGBA buffer whose rows
+ * are `stride` pixels long, starting at its top-left: colour where set, transparent where not.
+ */
+export function tintRegion(
+  mask: BinaryMask,
+  rgb: readonly [number, number, number],
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  out: Uint8ClampedArray,
+  stride: number,
+): void {
+  const [r, g, b] = rgb;
+  const { data, width } = mask;
+  for (let y = 0; y < h; y++) {
+    const row = (y + y0) * width + x0;
+    for (let x = 0, j = y * stride * 4; x < w; x++, j += 4) {
+      if (data[row + x]) {
+        out[j] = r;
+        out[j + 1] = g;
+        out[j + 2] = b;
+        out[j + 3] = 255;
+      } else out[j + 3] = 0;
+    }
   }
 }

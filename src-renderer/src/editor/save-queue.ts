@@ -105,11 +105,12 @@ export class SaveQueue {
   private adopt(imageId: number, res: Result<'annotations.apply'>, whole: boolean): void {
     const s = this.view.get();
     if (s.imageId !== imageId) return;
-    const selectedId = s.selectedId == null ? null : this.resolveId(s.selectedId);
+    // The whole selection keeps its members (local ids become the server's).
+    const selectedIds = s.selectedIds.map(this.resolveId);
     const annotations = whole
       ? keepIdentity(s.annotations, res.annotations)
       : s.annotations.map((a) => (a.id < 0 ? { ...a, id: this.resolveId(a.id) } : a));
-    this.view.set({ annotations, selectedId, status: res.status });
+    this.view.set({ annotations, selectedIds, status: res.status });
   }
 
   /**

@@ -7,7 +7,7 @@
  * nothing else changes annotations.
  */
 import type { NavQuery, PendingPolicy, Result } from '../../../src-main/shared/api';
-import type { Annotation, AnnotationState, Category } from '../../../src-main/shared/contract';
+import type { Annotation, AnnotationState, Category, Rle } from '../../../src-main/shared/contract';
 import { isLwError } from '../../../src-main/shared/errors';
 import { errorMessage, type RpcClient } from '../../../src-main/shared/rpc';
 import { diffAnnotations } from './annotation-diff';
@@ -15,7 +15,6 @@ import {
   applyChanges,
   invertChanges,
   localId,
-  recreate,
   type EditedImage,
   type LocalChange,
 } from './changes';
@@ -23,15 +22,21 @@ import { fitView, type Bbox } from './geometry';
 import { ImageHistories, type Capture } from './history';
 import { SaveQueue } from './save-queue';
 import { loadReviewDefault, saveReviewDefault, type ReviewDefault } from './review-settings';
+import { boundsOf, clampGroupOffset, pasteOffset } from './selection';
+import { deleteChanges, moveChanges, pasteChanges, patchChanges } from './group-changes';
+import { loadStickyTools, saveStickyTools } from './tool-settings';
+import { rleBbox } from '../../../src-main/shared/masks';
 import {
   DEFAULT_VIEWPORT,
   VISIBLE_STATES,
   ViewState,
   notEditableReason,
+  selectable,
   type EditorState,
 } from './view-state';
 
-let clipboard: Annotation[] = [];
+/** Copied annotations and the image they came from (paste lands elsewhere on that image). */
+let clipboard: { imageId: number | null; items: Annotation[] } = { imageId: null, items: [] };
 
 /** The step being collected while an action runs (see EditorStore.capture). */
 interface Step {
@@ -122,6 +127,15 @@ export class EditorStore {
       : annotations.find((a) => a.id === selectedId && VISIBLE_STATES.has(a.state));
   }
 
+  /** The whole selection (selectable ones only: a visible state, not hidden or locked), in list order. */
+  selection(): Annotation[] {
+    const ids = new Set(this.state.selectedIds);
+    return ids.size ? this.state.annotations.filter((a) => ids.has(a.id) && selectable(this.state, a)) : [];
+  }
+
+  /** Where the mouse is over the canvas, in image pixels; null outside it (paste uses it). */
+  pointer: { x: number; y: number } | null = null;
+
   info(text: string): void {
     this.view.info(text);
   }
@@ -153,7 +167,7 @@ export class EditorStore {
         nextId: d.nextId,
         status: d.image.status,
         annotations: d.annotations,
-        selectedId: sameImage ? this.state.selectedId : null,
+        selectedIds: sameImage ? this.state.selectedIds : [],
         hoverId: null,
         loading: false,
         labelPopup: false,
@@ -330,7 +344,33 @@ export class EditorStore {
     if (categoryId == null) return this.error('Add a category first (Categories panel)');
     const id = localId();
     this.commit('Draw box', [{ op: 'create', id, categoryId, bbox, source: 'human', state: 'accepted' }]);
-    this.set({ selectedId: id, tool: 'select' });
+    this.set({ selectedId: id, tool: this.stickyTools ? this.state.tool : 'select' });
+  }
+
+  /**
+   * A new annotation made of a mask alone (a brush stroke on nothing, a closed polygon): its
+   * box is the mask's, by the shared rule. Returns its id, or null when it was not made.
+   */
+  createMask(rle: Rle, label: string, categoryId = this.state.drawCategoryId): number | null {
+    if (categoryId == null) {
+      this.error('Add a category first (Categories panel)');
+      return null;
+    }
+    const id = localId();
+    const bbox = rleBbox(rle);
+    if (!this.commit(label, [{ op: 'create', id, categoryId, bbox, rle, source: 'human', state: 'accepted' }]))
+      return null;
+    this.set({ selectedId: id });
+    return id;
+  }
+
+  /** Drawing tools stay active after each annotation (tool-settings.ts); off: back to Select. */
+  stickyTools = loadStickyTools();
+
+  setStickyTools(on: boolean): void {
+    this.stickyTools = on;
+    saveStickyTools(on);
+    this.set({});
   }
 
   setBox(id: number, bbox: Bbox, label = 'Move box'): void {
@@ -349,39 +389,65 @@ export class EditorStore {
       this.info('Box fitted to the mask');
   }
 
+  // Edits of the selection: every annotation selected, in one commit (one step, one apply).
   relabel(categoryId: number): void {
-    const a = this.selected();
-    if (!a) {
-      this.set({ drawCategoryId: categoryId });
-      return this.info(`New boxes: ${this.category(categoryId)?.name ?? categoryId}`);
-    }
+    const list = this.selection();
     this.set({ drawCategoryId: categoryId });
-    if (a.categoryId !== categoryId)
-      this.commit('Relabel', [{ op: 'update', id: a.id, patch: { categoryId } }]);
+    if (!list.length) return this.info(`New boxes: ${this.category(categoryId)?.name ?? categoryId}`);
+    const changes = patchChanges(list, 'categoryId', categoryId);
+    if (changes.length) this.commit(list.length > 1 ? `Relabel ${changes.length}` : 'Relabel', changes);
   }
 
   deleteSelected(): void {
-    const a = this.selected();
-    if (!a) return;
+    const list = this.selection();
+    if (!list.length) return;
     // Model output is rejected rather than deleted, so the correction report can count it.
-    if (a.source === 'human') this.commit('Delete', [{ op: 'delete', id: a.id }]);
-    else this.reject([a], 'Reject');
+    const label = list.length > 1 ? `Delete ${list.length}` : list[0].source === 'human' ? 'Delete' : 'Reject';
+    if (this.commit(label, deleteChanges(list)))
+      for (const a of list) if (a.source !== 'human') this.beforeRejection.set(a.id, a.state);
     this.set({ selectedId: null });
   }
 
   acceptSelected(): void {
-    const a = this.selected();
-    if (!a || a.state !== 'pending') return this.info('Select a pending prediction to accept');
-    this.commit('Accept prediction', [{ op: 'update', id: a.id, patch: { state: 'accepted' } }]);
-    this.selectNextPending(a.id);
+    const list = this.selection().filter((a) => a.state === 'pending');
+    if (!list.length) return this.info('Select a pending prediction to accept');
+    const single = this.state.selectedIds.length === 1;
+    this.commit(single ? 'Accept prediction' : `Accept ${list.length}`, patchChanges(list, 'state', 'accepted'));
+    if (single) this.selectNextPending(list[0].id);
   }
 
   rejectSelected(): void {
-    const a = this.selected();
-    if (!a || a.state !== 'pending') return this.info('Select a pending prediction to reject');
-    this.reject([a], 'Reject prediction');
+    const list = this.selection().filter((a) => a.state === 'pending');
+    if (!list.length) return this.info('Select a pending prediction to reject');
+    const single = this.state.selectedIds.length === 1;
+    this.reject(list, single ? 'Reject prediction' : `Reject ${list.length}`);
     this.set({ selectedId: null });
-    this.selectNextPending(a.id);
+    if (single) this.selectNextPending(list[0].id);
+  }
+
+  /** Moves the whole selection by (dx, dy), kept inside the image as a group: one step. */
+  moveSelection(dx: number, dy: number, label = 'Move'): void {
+    const list = this.selection();
+    const img = this.state.image;
+    const bounds = boundsOf(list.map((a) => a.bbox));
+    if (!img || !bounds) return;
+    const d = clampGroupOffset(bounds, dx, dy, img.width, img.height);
+    const changes = moveChanges(list, d.dx, d.dy);
+    if (changes.length) this.commit(list.length > 1 ? `${label} ${list.length}` : label, changes);
+  }
+
+  /** Selects every annotation of the image the canvas may select (not hidden, not locked). */
+  selectAll(): void {
+    this.set({ selectedIds: this.state.annotations.filter((a) => selectable(this.state, a)).map((a) => a.id) });
+  }
+
+  /** COCO iscrowd on the selection: set on all, or cleared when all have it. One step. */
+  toggleCrowd(): void {
+    const list = this.selection();
+    if (!list.length) return this.info('Select an annotation to mark as a crowd region');
+    const on = !list.every((a) => a.iscrowd);
+    if (this.commit(on ? 'Mark crowd' : 'Unmark crowd', patchChanges(list, 'iscrowd', on)))
+      this.info(on ? `iscrowd set on ${list.length}` : `iscrowd cleared on ${list.length}`);
   }
 
   private selectNextPending(after: number): void {
@@ -434,48 +500,27 @@ export class EditorStore {
   }
 
   nudge(dx: number, dy: number): void {
-    const a = this.selected();
-    const img = this.state.image;
-    if (!a || !img) return;
-    const [x, y, w, h] = a.bbox;
-    const nx = Math.min(Math.max(0, x + dx), img.width - w);
-    const ny = Math.min(Math.max(0, y + dy), img.height - h);
-    if (nx !== x || ny !== y) this.setBox(a.id, [nx, ny, w, h], 'Nudge');
+    this.moveSelection(dx, dy, 'Nudge');
   }
 
   copy(): void {
-    const a = this.selected();
-    const list = a ? [a] : [];
+    const list = this.selection();
     if (!list.length) return this.info('Select an annotation to copy');
-    clipboard = list.map((x) => ({ ...x }));
+    clipboard = { imageId: this.state.imageId, items: list.map((x) => ({ ...x })) };
     this.info(`Copied ${list.length}`);
   }
 
+  /** Pastes the copy at the mouse (see pasteOffset): new annotations of a person, selected. */
   paste(): void {
     const img = this.state.image;
-    if (!img || !clipboard.length) return this.info('Clipboard is empty');
-    const changes: LocalChange[] = clipboard.map((a) => {
-      const w = Math.min(a.bbox[2], img.width),
-        h = Math.min(a.bbox[3], img.height);
-      const bbox: Bbox = [Math.min(a.bbox[0], img.width - w), Math.min(a.bbox[1], img.height - h), w, h];
-      const sameSize = a.rle && a.rle.size[0] === img.height && a.rle.size[1] === img.width;
-      return {
-        ...recreate({ ...a, bbox }),
-        id: localId(),
-        source: 'human',
-        state: 'accepted',
-        predictionId: null,
-        score: null,
-        rle: sameSize ? a.rle : null,
-      };
-    });
-    this.commit(`Paste ${changes.length}`, changes);
-    this.set({
-      selectedId:
-        changes[changes.length - 1].op === 'create'
-          ? (changes[changes.length - 1] as { id: number }).id
-          : null,
-    });
+    const bounds = boundsOf(clipboard.items.map((a) => a.bbox));
+    if (!img || !bounds) return this.info('Clipboard is empty');
+    const same = clipboard.imageId === this.state.imageId;
+    const { dx, dy } = pasteOffset(bounds, this.pointer, same, img.width, img.height);
+    const changes = pasteChanges(clipboard.items, dx, dy, img.width, img.height);
+    if (!changes.length) return this.info('Nothing of the copy falls inside this image');
+    if (this.commit(`Paste ${changes.length}`, changes))
+      this.set({ selectedIds: changes.map((c) => (c.op === 'create' ? c.id : 0)) });
   }
 
   // ---------- navigation ----------

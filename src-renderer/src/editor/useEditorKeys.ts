@@ -8,6 +8,7 @@
 import { useEffect } from 'react';
 import { actionById, actionForKey, actions, performAction, type ActionContext } from './actions';
 import { input } from './useEditor';
+import { polygonKey } from './tools/polygon-tool';
 
 /** Whether the focused element takes keys itself (checkboxes and buttons do not). */
 export function takesKeys(t: EventTarget | null): boolean {
@@ -42,6 +43,11 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
           input.spaceHeld = true;
           input.spacePanned = false;
         }
+        return;
+      }
+      // A polygon being drawn takes Enter, Backspace and Esc (and N under CVAT keys) first.
+      if (!e.repeat && !e.ctrlKey && !e.metaKey && polygonKey(e.key, ctx.store, ctx.scheme)) {
+        e.preventDefault();
         return;
       }
       const a = actionForKey(e, ctx.scheme, actions);

@@ -8,7 +8,7 @@ import type { ImageDetail, PendingPolicy } from '../../../src-main/shared/api';
 import type { Annotation, ReviewStatus } from '../../../src-main/shared/contract';
 import type { View } from './geometry';
 
-export type Tool = 'select' | 'box' | 'brush' | 'eraser';
+export type Tool = 'select' | 'box' | 'brush' | 'eraser' | 'polygon';
 
 export interface EditorState {
   imageId: number | null;
@@ -18,7 +18,13 @@ export interface EditorState {
   status: ReviewStatus | null;
   /** Every annotation of the image, rejected and archived included (undo needs them). */
   annotations: Annotation[];
+  /** The primary selection (handles, the brush, the label popup): the last one selected. */
   selectedId: number | null;
+  /**
+   * Every selected annotation, the primary one last. Setting `selectedId` alone selects
+   * that one only; setting `selectedIds` alone makes its last the primary (ViewState.set).
+   */
+  selectedIds: number[];
   hoverId: number | null;
   tool: Tool;
   /** Category new boxes get. */
@@ -45,6 +51,20 @@ export interface EditorState {
   reviewPrompt: number | null;
   /** What Space does with pending predictions: ask, or apply one policy without asking. */
   reviewDefault: PendingPolicy | 'ask';
+  /**
+   * Hidden and locked annotations and categories, and the draw order: view state, not data
+   * (never saved, exported or undone). Hidden ones are not drawn; neither hidden nor locked
+   * ones can be selected or moved on the canvas. Annotation ids are unique in the project,
+   * so one set serves every image.
+   */
+  hidden: ReadonlySet<number>;
+  locked: ReadonlySet<number>;
+  hiddenCategories: ReadonlySet<number>;
+  lockedCategories: ReadonlySet<number>;
+  /** Draw order set by "to front" / "to back" (higher is drawn later); unset: the list's order. */
+  order: ReadonlyMap<number, number>;
+  /** The right-click menu, at client coordinates, while it is open. */
+  contextMenu: { x: number; y: number } | null;
 }
 
 /** The viewport before the canvas measured itself (the first real size fits the image). */
@@ -59,6 +79,7 @@ export function initialEditorState(): EditorState {
     status: null,
     annotations: [],
     selectedId: null,
+    selectedIds: [],
     hoverId: null,
     tool: 'select',
     drawCategoryId: null,
@@ -79,7 +100,51 @@ export function initialEditorState(): EditorState {
     showRejected: false,
     reviewPrompt: null,
     reviewDefault: 'ask',
+    hidden: new Set(),
+    locked: new Set(),
+    hiddenCategories: new Set(),
+    lockedCategories: new Set(),
+    order: new Map(),
+    contextMenu: null,
   };
+}
+
+type Look = Pick<EditorState, 'hidden' | 'locked' | 'hiddenCategories' | 'lockedCategories'>;
+
+/** Hidden by itself or by its category: not drawn, not selectable. */
+export function isHidden(s: Pick<Look, 'hidden' | 'hiddenCategories'>, a: Pick<Annotation, 'id' | 'categoryId'>): boolean {
+  return s.hidden.has(a.id) || s.hiddenCategories.has(a.categoryId);
+}
+
+/** Locked by itself or by its category: drawn, but not selectable or movable on the canvas. */
+export function isLocked(s: Pick<Look, 'locked' | 'lockedCategories'>, a: Pick<Annotation, 'id' | 'categoryId'>): boolean {
+  return s.locked.has(a.id) || s.lockedCategories.has(a.categoryId);
+}
+
+/** Whether the canvas may select (and so move) it: a visible state, neither hidden nor locked. */
+export function selectable(s: Look, a: Annotation): boolean {
+  return VISIBLE_STATES.has(a.state) && !isHidden(s, a) && !isLocked(s, a);
+}
+
+/**
+ * What the canvas draws in its static layer: the shown annotations less the hidden ones and
+ * those a gesture draws live (`live`), in draw order.
+ */
+export function canvasAnnotations(
+  s: Pick<EditorState, 'annotations' | 'showRejected' | 'order' | 'hidden' | 'hiddenCategories'>,
+  live: ReadonlySet<number>,
+): Annotation[] {
+  const list = shownAnnotations(s).filter((a) => !isHidden(s, a) && !live.has(a.id));
+  return inDrawOrder(list, s.order);
+}
+
+/** `list` in draw order: "to front" / "to back" first, then the list's own order (stable). */
+export function inDrawOrder<T extends { id: number }>(list: T[], order: ReadonlyMap<number, number>): T[] {
+  if (!order.size) return list;
+  return list
+    .map((a, i) => ({ a, i, z: order.get(a.id) ?? 0 }))
+    .sort((p, q) => p.z - q.z || p.i - q.i)
+    .map((x) => x.a);
 }
 
 /** States drawn on the canvas and listed in the panel; rejected and archived ones are hidden. */
@@ -114,6 +179,11 @@ export class ViewState {
   };
 
   set(patch: Partial<EditorState>): void {
+    // One selection, two views of it: the primary id and the whole list (see EditorState).
+    if (patch.selectedIds !== undefined && patch.selectedId === undefined)
+      patch = { ...patch, selectedId: patch.selectedIds[patch.selectedIds.length - 1] ?? null };
+    else if (patch.selectedId !== undefined && patch.selectedIds === undefined)
+      patch = { ...patch, selectedIds: patch.selectedId == null ? [] : [patch.selectedId] };
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }

@@ -1,19 +1,21 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useState } from 'react';
 import { imageUrl, useApp } from '../app-context';
 import { EditorCanvas } from '../editor/Canvas';
 import { useEditor } from '../editor/useEditor';
 import { useEditorKeys } from '../editor/useEditorKeys';
 import { actionById, actions, keysOf, performAction, type ActionContext } from '../editor/actions';
 import { prettyChord } from '../editor/actions/keys';
-import { VISIBLE_STATES, notEditableReason, shownAnnotations, type Tool } from '../editor/view-state';
-import { annotationLook } from '../editor/annotation-look';
+import { VISIBLE_STATES, notEditableReason, type Tool } from '../editor/view-state';
 import type { ReviewDefault } from '../editor/review-settings';
 import { STATUS_LABEL } from './BrowserScreen';
+import { AnnotationPanel } from '../panels/AnnotationPanel';
+import { ContextMenu } from '../panels/ContextMenu';
+import { focusCanvas } from '../panels/focus-canvas';
 
 const TOOLS: { id: Tool; label: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
   { id: 'box', label: 'Box', key: 'R' },
+  { id: 'polygon', label: 'Polygon', key: 'P' },
   { id: 'brush', label: 'Brush', key: 'B' },
   { id: 'eraser', label: 'Eraser', key: 'E' },
 ];
@@ -202,10 +204,11 @@ export function EditorScreen() {
           {s.savingCount ? 'Saving…' : 'All changes saved'}
         </span>
         <span className="muted">
-          R box · Enter accept · ⌫ reject · H rejected · 1–9 label · Ctrl+Z undo · Space reviewed · ? help
+          R box · Enter accept · ⌫ reject · Shift+click / drag select · H hide · L lock · 1–9 label · Ctrl+Z undo · Space reviewed · ? help
         </span>
       </div>
       {s.labelPopup && <LabelPopup />}
+      {s.contextMenu && <ContextMenu ctx={ctx} at={s.contextMenu} />}
       {s.reviewPrompt != null && <ReviewPrompt pending={s.reviewPrompt} />}
       {s.help && <HelpOverlay onClose={() => store.set({ help: false })} />}
     </div>
@@ -244,113 +247,6 @@ function ReviewPrompt({ pending }: { pending: number }) {
       </div>
     </div>
   );
-}
-
-function AnnotationPanel() {
-  const { store } = useApp();
-  const s = useEditor(store);
-  const list = useMemo(
-    () => shownAnnotations({ annotations: s.annotations, showRejected: s.showRejected }),
-    [s.annotations, s.showRejected],
-  );
-  const rejectedCount = s.annotations.filter((a) => a.state === 'rejected').length;
-  const ref = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({
-    count: list.length,
-    getScrollElement: () => ref.current,
-    estimateSize: () => 30,
-    overscan: 8,
-  });
-  const cats = new Map(store.categories.map((c) => [c.id, c]));
-  const selIndex = list.findIndex((a) => a.id === s.selectedId);
-  useEffect(() => {
-    if (selIndex >= 0) virt.scrollToIndex(selIndex, { align: 'auto' });
-  }, [selIndex, virt]);
-  return (
-    <aside className="side">
-      <h3>
-        Annotations <span className="muted">{list.length}</span>
-      </h3>
-      <label className="inline show-rejected" title="Show rejected annotations, to restore them (H)">
-        <input
-          type="checkbox"
-          checked={s.showRejected}
-          onChange={(e) => {
-            store.set({ showRejected: e.target.checked });
-            focusCanvas();
-          }}
-          data-testid="show-rejected"
-        />{' '}
-        Show rejected <span className="muted">({rejectedCount})</span> <kbd>H</kbd>
-      </label>
-      <div className="ann-list" ref={ref} data-testid="annotation-list">
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {virt.getVirtualItems().map((v) => {
-            const a = list[v.index];
-            const c = cats.get(a.categoryId);
-            const look = annotationLook(a);
-            const rejected = a.state === 'rejected';
-            return (
-              <div
-                key={a.id}
-                className={`ann-row ${a.id === s.selectedId ? 'selected' : ''} ${a.state} look-${look.kind}`}
-                style={{ transform: `translateY(${v.start}px)`, height: 30 }}
-                onClick={() => !rejected && store.set({ selectedId: a.id })}
-                onDoubleClick={() => !rejected && store.set({ selectedId: a.id, labelPopup: true })}
-                data-testid="annotation-row"
-                data-state={a.state}
-                data-look={look.kind}
-                data-id={a.id}
-              >
-                <span className="swatch" style={{ background: c?.color }} />
-                <span className="name">{c?.name ?? a.categoryId}</span>
-                <span className={`src look-badge look-badge-${look.kind}`} title={`${a.state}, ${a.source}`}>
-                  {look.badge}
-                </span>
-                <span className="mono score">{a.score != null ? a.score.toFixed(2) : ''}</span>
-                {rejected && (
-                  <button
-                    className="restore"
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      store.restore(a.id);
-                      focusCanvas();
-                    }}
-                    title={a.source === 'model' ? 'Restore as pending' : 'Restore as accepted'}
-                    data-testid="restore"
-                  >
-                    Restore
-                  </button>
-                )}
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      <h3>Categories</h3>
-      <div className="cat-keys">
-        {store.categories.map((c, i) => (
-          <button
-            key={c.id}
-            className={s.drawCategoryId === c.id ? 'on' : ''}
-            onClick={() => {
-              store.relabel(c.id);
-              focusCanvas();
-            }}
-            title="Relabel selection / category for new boxes"
-          >
-            <kbd>{c.hotkey ?? (i < 9 ? i + 1 : '·')}</kbd>
-            <span className="swatch" style={{ background: c.color }} /> {c.name}
-          </button>
-        ))}
-      </div>
-    </aside>
-  );
-}
-
-/** Gives the keyboard back to the canvas after a control took it (a select, a checkbox). */
-function focusCanvas(): void {
-  document.querySelector<HTMLElement>('[data-testid="editor-canvas"]')?.focus();
 }
 
 /** Searchable label chooser (L or double-click). */
@@ -422,6 +318,16 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
             <option value="accept">accept them all, without asking</option>
             <option value="reject">reject them all, without asking</option>
           </select>
+        </label>
+        <label className="inline review-default">
+          <input
+            type="checkbox"
+            checked={store.stickyTools}
+            onChange={(e) => store.setStickyTools(e.target.checked)}
+            data-testid="sticky-tools"
+          />{' '}
+          Drawing tools stay active after each shape (off: back to Select; <kbd>Ctrl</kbd> held in the
+          box tool selects)
         </label>
         <div className="help-cols">
           {groups.map((g) => (

@@ -15,9 +15,11 @@ export interface EditorSnapshot {
   status: string | null;
   annotations: Pick<
     Annotation,
-    'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId' | 'rle' | 'area'
+    'id' | 'categoryId' | 'bbox' | 'state' | 'source' | 'score' | 'predictionId' | 'rle' | 'area' | 'iscrowd'
   >[];
   selectedId: number | null;
+  /** The whole selection, the primary (selectedId) last. */
+  selectedIds: number[];
   tool: string;
   zoom: number;
   pan: { x: number; y: number };
@@ -64,7 +66,7 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
         imageName: s.image?.name ?? null,
         status: s.status,
         annotations: s.annotations.map(
-          ({ id, categoryId, bbox, state, source, score, predictionId, rle, area }) => ({
+          ({ id, categoryId, bbox, state, source, score, predictionId, rle, area, iscrowd }) => ({
             id,
             categoryId,
             bbox,
@@ -74,9 +76,11 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
             predictionId,
             rle,
             area,
+            iscrowd,
           }),
         ),
         selectedId: s.selectedId,
+        selectedIds: s.selectedIds,
         tool: s.tool,
         zoom: s.view.zoom,
         pan: s.view.pan,

@@ -102,6 +102,7 @@ describe('capture policy', () => {
       'pred.reject',
       'pred.acceptAbove',
       'pred.rejectRest',
+      'ann.crowd',
     ]);
     for (const a of actions) {
       const isEdit = edits.has(a.id) || a.id.startsWith('nudge.') || a.id.startsWith('label.');

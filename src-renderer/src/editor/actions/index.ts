@@ -5,6 +5,8 @@
  */
 import type { Action, ActionContext, KeyScheme } from './types';
 import { chordOf, type KeyLike } from './keys';
+import { selectionActions } from './selection-actions';
+import { selectable } from '../view-state';
 
 const digits: Action[] = Array.from({ length: 9 }, (_, i) => ({
   id: `label.${i + 1}`,
@@ -52,7 +54,7 @@ export const actions: Action[] = [
     keys: ['v', 'escape'],
     group: 'Tools',
     capture: 'none',
-    perform: ({ store }) => store.set({ tool: 'select', labelPopup: false, help: false }),
+    perform: ({ store }) => store.set({ tool: 'select', labelPopup: false, help: false, contextMenu: null }),
   },
   {
     id: 'tool.box',
@@ -60,11 +62,27 @@ export const actions: Action[] = [
     keys: ['r'],
     group: 'Tools',
     capture: 'none',
-    perform: ({ store }) => store.set({ tool: 'box' }),
+    perform: ({ store }) => drawWith(store, 'box'),
+  },
+  {
+    id: 'tool.polygon',
+    label: 'Polygon: click vertices, click the first or Enter closes, Backspace undoes a vertex, Esc cancels; on a selected mask drag a vertex, click an edge to add one, Alt+click deletes one',
+    keys: ['p'],
+    group: 'Tools',
+    capture: 'none',
+    perform: ({ store }) => drawWith(store, 'polygon'),
+  },
+  {
+    id: 'tool.drawAgain',
+    label: 'Draw a new shape with the last drawing tool (box or polygon)',
+    keys: ['n'],
+    group: 'Tools',
+    capture: 'none',
+    perform: ({ store }) => drawWith(store, lastDrawTool),
   },
   {
     id: 'tool.brush',
-    label: 'Mask brush (selected annotation)',
+    label: 'Mask brush (selected annotation; nothing selected: a new one)',
     keys: ['b'],
     group: 'Masks',
     capture: 'none',
@@ -105,7 +123,7 @@ export const actions: Action[] = [
   },
   {
     id: 'box.delete',
-    label: 'Delete (model output: reject)',
+    label: 'Delete selected (model output: reject)',
     keys: ['delete'],
     group: 'Boxes',
     capture: 'record',
@@ -114,14 +132,14 @@ export const actions: Action[] = [
   {
     id: 'box.labelPopup',
     label: 'Choose label…',
-    keys: ['l'],
+    keys: ['shift+l'],
     group: 'Boxes',
     capture: 'none',
     perform: ({ store }) => store.selected() && store.set({ labelPopup: true }),
   },
   {
     id: 'box.copy',
-    label: 'Copy',
+    label: 'Copy selected',
     keys: ['mod+c'],
     group: 'Boxes',
     capture: 'none',
@@ -129,13 +147,14 @@ export const actions: Action[] = [
   },
   {
     id: 'box.paste',
-    label: 'Paste',
+    label: 'Paste at the mouse (outside the canvas: 10 px off; on another image: the same place)',
     keys: ['mod+v'],
     group: 'Boxes',
     capture: 'record',
     perform: ({ store }) => store.paste(),
   },
   ...nudges,
+  ...selectionActions,
   ...digits,
   {
     id: 'pred.accept',
@@ -188,7 +207,7 @@ export const actions: Action[] = [
   {
     id: 'pred.showRejected',
     label: 'Show / hide rejected annotations (to restore them)',
-    keys: ['h'],
+    keys: ['shift+h'],
     group: 'Predictions',
     capture: 'none',
     perform: ({ store }) => store.set({ showRejected: !store.get().showRejected }),
@@ -278,8 +297,17 @@ export const actions: Action[] = [
   },
 ];
 
+/** The drawing tool N picks again (CVAT's "repeat draw"). */
+let lastDrawTool: 'box' | 'polygon' = 'box';
+
+function drawWith(store: ActionContext['store'], tool: 'box' | 'polygon') {
+  lastDrawTool = tool;
+  store.set({ tool });
+}
+
 function selectCycle(store: ActionContext['store'], dir: 1 | -1) {
-  const list = store.get().annotations.filter((a) => a.state === 'pending' || a.state === 'accepted');
+  // Hidden and locked ones are skipped: they cannot be selected.
+  const list = store.get().annotations.filter((a) => selectable(store.get(), a));
   if (!list.length) return;
   const i = list.findIndex((a) => a.id === store.get().selectedId);
   const next = list[(i + dir + list.length) % list.length] ?? list[0];

@@ -24,7 +24,7 @@ export interface Action {
   keys: string[];
   /** Bindings that replace `keys` under the CVAT key scheme. */
   cvatKeys?: string[];
-  group: 'Tools' | 'Boxes' | 'Predictions' | 'Masks' | 'History' | 'View' | 'Navigation';
+  group: 'Tools' | 'Boxes' | 'Selection' | 'Predictions' | 'Masks' | 'History' | 'View' | 'Navigation';
   capture: Capture;
   perform(ctx: ActionContext, e?: KeyboardEvent): void;
 }

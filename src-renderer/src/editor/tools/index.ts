@@ -3,6 +3,7 @@ import type { Tool } from '../view-state';
 import { boxTool } from './box-tool';
 import { brushTool, eraserTool } from './mask-brush-tool';
 import { selectTool } from './select-tool';
+import { polygonTool } from './polygon-tool';
 import type { EditorTool } from './tool';
 
 export const TOOLS: Record<Tool, EditorTool> = {
@@ -10,6 +11,7 @@ export const TOOLS: Record<Tool, EditorTool> = {
   box: boxTool,
   brush: brushTool,
   eraser: eraserTool,
+  polygon: polygonTool,
 };
 
 export { panGesture } from './pan-gesture';

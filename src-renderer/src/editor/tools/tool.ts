@@ -14,7 +14,18 @@ import type { Tool } from '../view-state';
 /** What a tool may use of the store: read the state, change selection, emit intents. */
 export type ToolHost = Pick<
   EditorStore,
-  'get' | 'set' | 'selected' | 'info' | 'createBox' | 'setBox' | 'setMask' | 'categories'
+  | 'get'
+  | 'set'
+  | 'selected'
+  | 'info'
+  | 'createBox'
+  | 'createMask'
+  | 'setBox'
+  | 'setMask'
+  | 'categories'
+  | 'stickyTools'
+  | 'selection'
+  | 'moveSelection'
 >;
 
 /** What is under the pointer, as the canvas hit-tests it. */
@@ -27,6 +38,10 @@ export interface PointerInput {
   /** In canvas pixels (for panning, which moves the view itself). */
   screen: Point;
   target: PointerTarget;
+  /** Alt was held (the polygon tool deletes the vertex clicked). */
+  alt?: boolean;
+  /** Shift was held (the select tool adds to or removes from the selection). */
+  shift?: boolean;
 }
 
 /** What the canvas draws while a gesture lasts. */
@@ -35,8 +50,20 @@ export type GesturePreview =
   | { kind: 'box'; id: number; bbox: Bbox }
   /** A new box being drawn. */
   | { kind: 'draw'; bbox: Bbox }
-  /** A mask being painted: the whole mask, left out of the static layer. */
-  | { kind: 'paint'; id: number; canvas: HTMLCanvasElement }
+  /** A marquee being dragged (select tool): it selects the boxes it covers on release. */
+  | { kind: 'marquee'; bbox: Bbox }
+  /** A multi-selection being moved by (dx, dy): drawn live, left out of the static layer. */
+  | { kind: 'group'; ids: number[]; dx: number; dy: number }
+  /** A mask being painted: the whole mask, left out of the static layer (id null: a new one). */
+  | {
+      kind: 'paint';
+      id: number | null;
+      canvas: HTMLCanvasElement;
+      /** The part of the canvas that holds the mask, [x, y, w, h]: only it is drawn (null: nothing yet). */
+      region: [number, number, number, number] | null;
+    }
+  /** A mask's outline being edited (polygon tool): its rings, drawn live; the mask is left out. */
+  | { kind: 'outline'; id: number; rings: number[][] }
   | { kind: 'pan' };
 
 export interface Gesture {

@@ -40,7 +40,15 @@ describe('box tool', () => {
     await store.idle();
     expect((await p.rows()).map((r) => [r.bbox, r.source])).toEqual([[[90, 70, 10, 10], 'human']]);
     expect(store.get().historyDepth.undo).toBe(1);
+    // Sticky by default: the box tool stays for the next box; the setting restores Select.
+    expect(store.get().tool).toBe('box');
+    store.setStickyTools(false);
+    drag(TOOLS.box.press(store, { point: { x: 10, y: 10 }, screen: { x: 0, y: 0 }, target: empty }), {
+      x: 30,
+      y: 30,
+    });
     expect(store.get().tool).toBe('select');
+    store.setStickyTools(true);
   });
 });
 
@@ -74,7 +82,8 @@ describe('select tool', () => {
     expect((await p.rows())[0]).toMatchObject({ bbox: [20, 14, 25, 30], source: 'model-edited' });
     expect(store.get().historyDepth.undo).toBe(2);
 
-    expect(TOOLS.select.press(store, at(90, 70, empty))).toBeNull();
+    // A click on empty canvas (a marquee that covers nothing) clears the selection.
+    drag(TOOLS.select.press(store, at(90, 70, empty)));
     expect(store.get().selectedId).toBeNull();
   });
 });
