@@ -47,6 +47,10 @@ export const COMMAND_MODULES: CommandModule[] = [
     commands: [{ name: 'predict', term: 'predict [options] <pack> <image>', description: 'Run a model pack on one image and print what it finds' }],
   },
   {
+    load: () => import('./commands/suggest'),
+    commands: [{ name: 'suggest', term: 'suggest [options] <pack> <image>', description: 'Rank categories for a box drawn on an image (Pix2seq packs)' }],
+  },
+  {
     load: () => import('./commands/prelabel'),
     commands: [
       {
@@ -54,6 +58,26 @@ export const COMMAND_MODULES: CommandModule[] = [
         term: 'prelabel [options] <project>',
         description: 'pre-label a project’s images with one or two model packs (resumable: run it again to continue)',
       },
+    ],
+  },
+  {
+    load: () => import('./commands/bundle'),
+    commands: [
+      {
+        name: 'bundle',
+        term: 'bundle [options] <project>',
+        description: 'write a pre-labeling job out as a work bundle of shards for other machines (`work` runs a shard, `merge` brings results back)',
+      },
+    ],
+  },
+  {
+    load: () => import('./commands/work'),
+    commands: [{ name: 'work', term: 'work [options] <bundle>', description: 'run one shard of a work bundle and write its results file (resumable: run it again to continue)' }],
+  },
+  {
+    load: () => import('./commands/merge'),
+    commands: [
+      { name: 'merge', term: 'merge <project> <bundle>', description: 'import the results of a work bundle’s shards into the project (safe to repeat, and while workers still run)' },
     ],
   },
   {

@@ -5,6 +5,8 @@ import { sql as m004 } from './004_file_state_uncertainty';
 import { run as m005 } from './005_masks_fit_boxes';
 import { sql as m007 } from './007_deleted_annotations';
 import { sql as m006 } from './006_coco_imports';
+import { sql as m008 } from './008_job_claims';
+import { run as m010 } from './010_iscrowd';
 import type Database from 'better-sqlite3';
 
 /**
@@ -19,6 +21,8 @@ export const migrations: ({ version: number; sql: string } | { version: number; 
   { version: 5, run: m005 },
   { version: 6, sql: m006 },
   { version: 7, sql: m007 },
+  { version: 8, sql: m008 },
+  { version: 10, run: m010 },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;
