@@ -15,8 +15,8 @@ export default defineConfig({
           // preparation) as worker threads in plain Node, and as utility processes in Electron.
           'stage-thread': resolve(__dirname, 'src-main/inference/worker/stage-thread.ts'),
           'inference-utility': resolve(__dirname, 'src-main/app/inference-utility.ts'),
-          // A COCO export in a worker thread, so the main process keeps answering (coco/export-off-thread.ts).
-          'export-thread': resolve(__dirname, 'src-main/coco/export-thread.ts'),
+          // The session's read thread (COCO export, corrections report), so the main process keeps answering (app/read-thread.ts).
+          'read-thread-worker': resolve(__dirname, 'src-main/app/read-thread-worker.ts'),
         },
       },
     },

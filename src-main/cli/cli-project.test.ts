@@ -84,8 +84,9 @@ describe('labelwright init / add / stats', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/No images found/);
     const missing = runCli(['add', p, join(d, 'nope')]);
-    expect(missing.code).toBe(4);
+    expect(missing.code, 'a path the user gave that is not there is bad input').toBe(3);
     expect(missing.stderr).toMatch(/^error: Folder not found/);
+    expect(missing.stderr).toMatch(/Check the path: the folder must exist/);
     expect(missing.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace without --debug
   });
 

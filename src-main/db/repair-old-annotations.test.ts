@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProjectDb } from './project-db';
+import { APPLICATION_ID, ProjectDb } from './project-db';
+import { migrations } from './migrations';
 import { decodeRle, encodeMask } from '../shared/masks';
 import { useTmp } from '../testing/tmp';
 import { pixelBbox } from '../testing/mask-refs';
@@ -21,22 +22,29 @@ describe('opening a project written before schema 5', () => {
     const dir = tmp();
     await writeImage(join(dir, 'imgs', 'a.png'), 60, 40, { format: 'png', seed: 3 });
     const project = join(dir, 'p.lw');
-    expect(runCli(['init', project]).code).toBe(0);
-    expect(runCli(['add', project, join(dir, 'imgs')]).code).toBe(0);
-    expect(runCli(['categories', project, 'add', 'thing']).code).toBe(0);
 
-    // What an older version left behind: a box moved 20 px left without its mask,
-    // and a plain box with float noise. Then mark the file as schema 4.
+    // What an older version left behind, in a file at schema 4 (migrations 1 to 4 only): an
+    // image, a category, a box moved 20 px left without its mask, and a plain box with
+    // float noise.
     const data = new Uint8Array(60 * 40);
     for (let y = 10; y < 20; y++) for (let x = 30; x < 45; x++) data[y * 60 + x] = 1;
     const rle = encodeMask({ width: 60, height: 40, data });
     const raw = new Database(project);
+    for (const m of migrations.filter((m) => m.version <= 4)) {
+      if (!('sql' in m)) throw new Error(`migration ${m.version} is not SQL text`);
+      raw.exec(m.sql);
+    }
+    raw.pragma('user_version = 4');
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.prepare(`INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, 'old-hash', 60, 40, 1, 'png', 0, 0)`).run(
+      join(dir, 'imgs', 'a.png'),
+    );
+    raw.prepare(`INSERT INTO categories (name, name_key, color, prompt, created_at) VALUES ('thing', 'thing', '#ff0000', 'thing', 0)`).run();
     raw.prepare(
       `INSERT INTO annotations (image_id, category_id, x, y, w, h, rle, area, source, state, created_at, updated_at)
        VALUES (1, 1, 10, 10, 15, 10, ?, 150, 'human', 'accepted', 0, 0),
               (1, 1, 1.1 + 2.2, 4.000000000000001, 10.129999999999999, 5, NULL, 50.65, 'human', 'accepted', 0, 0)`,
     ).run(rle.counts);
-    raw.pragma('user_version = 4');
     raw.close();
 
     const pdb = ProjectDb.open(project);

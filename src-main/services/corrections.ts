@@ -1,6 +1,6 @@
 import type { CorrectionRow } from '../shared/api';
 import type { Bbox } from '../shared/contract';
-import type { ProjectDb } from '../db/project-db';
+import type { DbHandle } from '../db/statements';
 import { allCategories } from '../db/categories-table';
 import { iterateCorrectionRows } from '../db/annotations-table';
 
@@ -20,7 +20,7 @@ import { iterateCorrectionRows } from '../db/annotations-table';
  * - predictions: the sum of the four above;
  * - humanAdded: source `human`, state `accepted` or `pending`.
  */
-export function correctionReport(pdb: ProjectDb): CorrectionRow[] {
+export function correctionReport(pdb: DbHandle): CorrectionRow[] {
   const cats = allCategories(pdb);
   const rows = new Map<number, CorrectionRow & { iouSum: number; iouN: number }>();
   for (const c of cats)

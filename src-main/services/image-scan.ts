@@ -21,7 +21,9 @@ export function isImagePath(p: string): boolean {
 export async function listImageFiles(root: string): Promise<string[]> {
   const top = resolve(root);
   const st = await stat(top).catch(() => null);
-  if (!st) throw new LwError('NOT_FOUND', `Folder not found: ${top}`, 'Check the path: the folder must exist on the computer running Labelwright.');
+  // A path the user gave that is not there is bad input (CLI exit 3, as a missing COCO file
+  // is), not a problem of the project: IMAGE_UNREADABLE is the input code for images.
+  if (!st) throw new LwError('IMAGE_UNREADABLE', `Folder not found: ${top}`, 'Check the path: the folder must exist on the computer running Labelwright.');
   if (!st.isDirectory()) {
     if (isImagePath(top)) return [top];
     throw new LwError('INVALID_ARGUMENT', `${top} is neither a folder nor an image file`);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-// js-yaml is in node_modules through electron-builder (a dev dependency), not a direct one.
-// @ts-expect-error -- it ships no types, and the test needs only load()
 import yaml from 'js-yaml';
 import { REPO_ROOT, runCli } from '../../testing/cli';
 import { useTmp } from '../../testing/tmp';

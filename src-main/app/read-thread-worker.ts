@@ -1,0 +1,38 @@
+/**
+ * Worker-thread entry of the session's read thread (read-thread.ts): COCO exports
+ * (coco/export.ts) and the corrections report (services/corrections.ts), unchanged, off
+ * the caller's thread, for as long as the thread lives. Each request carries an id;
+ * progress, then the result or the error, come back under it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isLwError } from '../shared/errors';
+import { ReadSnapshot } from '../db/read-snapshot';
+import { exportCoco } from '../coco/export';
+import { correctionReport } from '../services/corrections';
+import type { ReadRequest, ReadThreadMessage } from './read-thread';
+
+const post = (m: ReadThreadMessage) => parentPort!.postMessage(m);
+
+async function serve(req: ReadRequest): Promise<unknown> {
+  if (req.kind === 'export') return exportCoco({ path: req.projectPath }, req.outPath, req.options, (progress) => post({ id: req.id, type: 'progress', progress }));
+  const snapshot = new ReadSnapshot(req.projectPath);
+  try {
+    return correctionReport(snapshot);
+  } finally {
+    snapshot.close();
+  }
+}
+
+parentPort!.on('message', (req: ReadRequest) => {
+  serve(req).then(
+    (result) => post({ id: req.id, type: 'done', result }),
+    (e: unknown) =>
+      post({
+        id: req.id,
+        type: 'error',
+        error: isLwError(e)
+          ? { code: e.code, message: e.message, hint: e.hint, details: e.details }
+          : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
+      }),
+  );
+});
