@@ -5,8 +5,8 @@ import { LwError } from '../shared/errors';
 import { imageFile } from '../db/images-table';
 import type { ProjectService } from '../services/project-service';
 import { BUNDLE_SCHEMA_VERSION, MANIFEST_FILE, readManifest, shardListPath, type BundleManifest, type ShardList } from './bundle-manifest';
-import { getJob, pendingItems } from './job-store';
-import { planJob } from './plan-job';
+import { findResumable, getJob, pendingItems } from './job-store';
+import { createPlannedJob, describeJob } from './plan-job';
 
 export interface BundleOptions {
   shards: number;
@@ -35,17 +35,20 @@ export async function createBundle(project: ProjectService, request: JobStart, o
   if (!Number.isInteger(opts.shards) || opts.shards < 1) throw new LwError('INVALID_ARGUMENT', `--shards must be a positive whole number, got ${opts.shards}`);
   const out = resolve(opts.out);
   const previous = existingBundle(out);
-  const { jobId, resumed } = await planJob(project, request, { resumeSame: true, glob: opts.glob });
-  const job = getJob(project.pdb, jobId);
+  // The --out folder is judged against the job the request describes before that job is
+  // created: a refused bundle leaves the project as it was.
+  const described = await describeJob(project, request, { glob: opts.glob });
   if (previous) {
-    if (previous.jobId === jobId && previous.signature === job.params.signature && previous.shards === opts.shards)
-      return { manifest: previous, out, resumed, existing: true, leftOut: 0 };
+    const sameJob = previous.signature === described.signature && findResumable(project.pdb, described.signature) === previous.jobId;
+    if (sameJob && previous.shards === opts.shards) return { manifest: previous, out, resumed: true, existing: true, leftOut: 0 };
     throw new LwError(
       'CONFLICT',
       `${out} already holds the bundle of another job (job ${previous.jobId}, ${previous.shards} shard(s))`,
       'Pass an empty or new folder to --out.',
     );
   }
+  const { jobId, resumed } = createPlannedJob(project, described, { resumeSame: true });
+  const job = getJob(project.pdb, jobId);
 
   const pending = pendingItems(project.pdb, jobId);
   const items = pending.filter((it) => !it.humanTouched || job.params.overwriteHuman);

@@ -135,14 +135,19 @@ describe('bundle → work (shards) → merge', () => {
     const atKill = resultRows(shardFile(bundle, 1));
     expect(atKill).toBeLessThan(lists[1]);
 
-    // Started again, it goes on from what its file holds; merge while it is still writing.
+    // Started again, it goes on from what its file holds. Merge while it runs: it is paused
+    // (SIGSTOP to its process group) the moment it exists, so during the first merge it is
+    // provably alive and its results file provably partial, however fast this machine is;
+    // then it goes on (SIGCONT) and the file grows after that merge.
     const again = startWorker(bundle, 1, elsewhere);
     onTestFinished(() => stopAll([again.child]));
-    await until(() => resultRows(shardFile(bundle, 1)) > atKill, 'the restarted shard 1 to write');
+    process.kill(-again.child.pid!, 'SIGSTOP');
     const first = runCli(['--json', 'merge', p, bundle]);
+    expect(again.child.exitCode, 'the restarted shard 1 is still running').toBeNull();
     expect(first.code, first.stderr).toBe(0);
     const firstShard1 = first.json.shards.find((s: { file: string }) => s.file.endsWith('shard-0001.sqlite'));
-    expect(firstShard1.imported).toBeLessThan(lists[1]);
+    expect(firstShard1.imported).toBe(atKill);
+    process.kill(-again.child.pid!, 'SIGCONT');
 
     expect(await workers[0].exited).toBe(0);
     expect(await workers[2].exited).toBe(0);

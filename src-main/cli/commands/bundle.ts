@@ -1,60 +1,39 @@
 import { resolve } from 'node:path';
-import type { JobStart } from '../../shared/api';
 import { LwError } from '../../shared/errors';
 import { ProjectService } from '../../services/project-service';
 import { createBundle } from '../../jobs/bundle';
 import type { RegisterCommand } from '../command';
 import { emit } from '../output';
+import { checkJobRequestFlags, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
 
-interface BundleFlags {
-  pack: string[];
-  categories?: string;
-  fromProject?: boolean;
-  fuse?: boolean;
-  threshold?: string;
-  images: string;
-  overwriteHuman?: boolean;
+interface BundleFlags extends JobRequestFlags {
   shards: string;
   out: string;
 }
 
 /**
- * The job flags are prelabel's, read the same way (prelabel.ts): the request, and so the
- * job's signature, must be the one `prelabel` makes, so that it resumes the bundled job.
+ * The job flags are prelabel's (job-request-flags.ts): the request, and so the job's
+ * signature, must be the one `prelabel` makes, so that it resumes the bundled job.
  */
 export const register: RegisterCommand = (program, action) => {
-  program
-    .command('bundle')
-    .description('write a pre-labeling job out as a work bundle of shards for other machines (`work` runs a shard, `merge` brings results back)')
-    .argument('<project>', 'project file')
-    .requiredOption('--pack <id>', 'model pack id (repeat for GLIP + GroupViT)', collect, [])
-    .option('--categories <names>', 'comma-separated categories to prompt with (created if missing)')
-    .option('--from-project', 'prompt with every category of the project (the default)')
-    .option('--fuse', 'give each GLIP box the GroupViT mask of its class, cut to the box')
-    .option('--threshold <score>', 'score threshold for categories without their own (default 0.5)')
-    .option('--images <which>', 'unlabeled, all, or a glob over image paths', 'unlabeled')
-    .option('--overwrite-human', 'also replace annotations people made (they are kept as history)')
+  withJobRequestOptions(
+    program
+      .command('bundle')
+      .description('write a pre-labeling job out as a work bundle of shards for other machines (`work` runs a shard, `merge` brings results back)')
+      .argument('<project>', 'project file'),
+  )
     .requiredOption('--shards <n>', 'how many shards (one worker each; a Kubernetes Indexed Job’s completions)')
     .requiredOption('--out <dir>', 'the bundle folder (new or empty)')
     .action(
       action(async (opts, project: string, flags: BundleFlags) => {
-        if (flags.categories && flags.fromProject) throw new LwError('INVALID_ARGUMENT', 'Use either --categories or --from-project, not both');
-        const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-        if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
-          throw new LwError('INVALID_ARGUMENT', `--threshold must be a number in [0, 1], got "${flags.threshold}"`);
+        checkJobRequestFlags(flags);
         const shards = Number(flags.shards);
         if (!Number.isInteger(shards) || shards < 1 || shards > 100_000)
           throw new LwError('INVALID_ARGUMENT', `--shards must be a whole number from 1 to 100000, got "${flags.shards}"`);
         const svc = ProjectService.open(resolve(project));
         try {
-          const categoryIds = flags.categories ? ensureCategories(svc, flags.categories) : undefined;
-          const target: JobStart['target'] = flags.images === 'all' ? { kind: 'all' } : { kind: 'unlabeled' };
-          const glob = flags.images !== 'all' && flags.images !== 'unlabeled' ? flags.images : undefined;
-          const r = await createBundle(
-            svc,
-            { packs: flags.pack, target, categoryIds, threshold, fuse: flags.fuse === true, overwriteHuman: flags.overwriteHuman === true },
-            { shards, out: flags.out, glob },
-          );
+          const { request, glob } = jobRequestFrom(svc, flags);
+          const r = await createBundle(svc, request, { shards, out: flags.out, glob });
           const m = r.manifest;
           emit(opts, { out: r.out, jobId: m.jobId, signature: m.signature, shards: m.shards, images: m.images, imagesRoot: m.imagesRoot, resumed: r.resumed, existing: r.existing, leftOut: r.leftOut }, () =>
             [
@@ -74,13 +53,3 @@ export const register: RegisterCommand = (program, action) => {
       }),
     );
 };
-
-function ensureCategories(svc: ProjectService, names: string): number[] {
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!wanted.length) throw new LwError('INVALID_ARGUMENT', '--categories is empty');
-  return svc.ensureCategories(wanted);
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
