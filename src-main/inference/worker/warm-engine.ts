@@ -1,0 +1,29 @@
+/**
+ * One worker engine kept warm for the last pack asked for (the editor's per-click model calls:
+ * SAM's segmenter). Asking for another pack closes the previous engine; a pack that fails to
+ * load is not kept, so the next call tries again.
+ */
+import { createWorkerEngine, type WorkerEngine } from './worker-engine';
+
+export class WarmEngine {
+  private current: { pack: string; engine: Promise<WorkerEngine> } | null = null;
+
+  get(pack: string): Promise<WorkerEngine> {
+    if (this.current?.pack !== pack) {
+      const previous = this.current;
+      const engine = createWorkerEngine({ pack });
+      this.current = { pack, engine };
+      engine.catch(() => {
+        if (this.current?.engine === engine) this.current = null;
+      });
+      void previous?.engine.then((e) => e.close()).catch(() => undefined);
+    }
+    return this.current!.engine;
+  }
+
+  async close(): Promise<void> {
+    const c = this.current;
+    this.current = null;
+    if (c) await c.engine.then((e) => e.close()).catch(() => undefined);
+  }
+}
