@@ -7,6 +7,7 @@ import type { Bbox, Category } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import type { AdapterCategory, Suggestion } from '../types';
 import { createWorkerEngine, type WorkerEngine } from '../worker/worker-engine';
+import { findPack } from '../packs/installed-packs';
 
 export class BoxSuggester {
   private current: { pack: string; engine: Promise<WorkerEngine> } | null = null;
@@ -41,4 +42,14 @@ export class BoxSuggester {
     this.current = null;
     if (c) await c.engine.then((e) => e.close()).catch(() => undefined);
   }
+}
+
+/**
+ * Refuses a pack that cannot suggest categories (a project setting names it): it must be
+ * installed (findPack says which files are missing) and of kind pix2seq.
+ */
+export async function checkSuggestPack(id: string): Promise<void> {
+  const pack = await findPack(id);
+  if (pack.manifest.kind !== 'pix2seq')
+    throw new LwError('INVALID_ARGUMENT', `${id} is a ${pack.manifest.kind} pack, which cannot suggest categories for a box`, 'Choose a pix2seq pack (labelwright models list).');
 }
