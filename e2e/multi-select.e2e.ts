@@ -123,6 +123,14 @@ test('multi-select: marquee, group move and one undo, paste at the mouse, hide, 
     await app.editor.select(c);
     await app.editor.press('l');
     await expect(app.editor.row(c)).toHaveAttribute('data-locked', 'true');
+    // No hover outline (it cannot be selected), and the cursor says so; a free one gets both.
+    const canvas = page.getByTestId('editor-canvas');
+    await app.editor.hover(220, 60);
+    await expect(canvas).toHaveCSS('cursor', 'not-allowed');
+    expect((await app.editor.state()).hoverId).toBeNull();
+    await app.editor.hover(60, 60);
+    await expect(canvas).toHaveCSS('cursor', 'move');
+    expect((await app.editor.state()).hoverId).toBe(a);
     await app.editor.clickAt(220, 60);
     expect(await selection()).toEqual([]);
     await app.editor.stroke([220, 60], [250, 150]);
@@ -161,6 +169,50 @@ test('multi-select: marquee, group move and one undo, paste at the mouse, hide, 
     await app.screenshot('help-selection-keys');
     await app.editor.press('Escape');
     await expect(help).toBeHidden();
+  });
+
+  await test.step('right-click menu: it has the keyboard, nothing acts behind it, it closes after each action', async () => {
+    const menu = page.getByTestId('context-menu');
+    const undoBefore = (await app.editor.state()).history.undo;
+    await app.editor.rightClick(b);
+    await expect(menu).toBeVisible();
+    expect(await selection()).toEqual([b]);
+    // Editor keys do nothing while it is open: no nudge, no tool, no undo.
+    for (const k of ['ArrowRight', 'r', 'Control+z', 'd']) await app.editor.press(k);
+    await app.editor.waitForIdle();
+    await expect(menu).toBeVisible();
+    expect((await stored()).get(b)).toEqual(boxes[1]);
+    expect((await app.editor.state()).tool).toBe('select');
+    expect((await app.editor.state()).history.undo).toBe(undoBefore);
+    await app.editor.press('Escape');
+    await expect(menu).toBeHidden();
+    expect(await selection()).toEqual([b]);
+
+    // Arrows move through the entries, Enter runs the focused one and closes the menu.
+    await app.editor.rightClick(b);
+    await app.editor.press('Home');
+    for (let i = 0; i < 4; i++) await app.editor.press('ArrowDown');
+    await expect(page.getByTestId('menu-ann.hide')).toBeFocused();
+    await app.editor.press('Enter');
+    await expect(menu).toBeHidden();
+    await expect(app.editor.row(b)).toHaveAttribute('data-hidden', 'true');
+    await app.editor.press('h'); // nothing selected: shows it again
+    await expect(app.editor.row(b)).not.toHaveAttribute('data-hidden', 'true');
+
+    // An entry's key runs that entry and closes the menu.
+    await app.editor.rightClick(b);
+    await app.editor.press('l');
+    await expect(menu).toBeHidden();
+    await expect(app.editor.row(b)).toHaveAttribute('data-locked', 'true');
+    await app.editor.row(b).getByTestId('ann-lock').click();
+
+    // A click outside closes it and reaches nothing behind (the selection stays).
+    await app.editor.rightClick(b);
+    await expect(menu).toBeVisible();
+    await app.editor.clickAt(380, 290);
+    await expect(menu).toBeHidden();
+    expect(await selection()).toEqual([b]);
+    expect((await app.editor.state()).history.undo).toBe(undoBefore);
   });
 
   await test.step('right-click menu: iscrowd and delete act on the clicked box', async () => {

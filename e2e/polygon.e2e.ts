@@ -1,7 +1,8 @@
 /**
  * The shape tools with the real mouse and keyboard: a polygon drawn vertex by vertex becomes
  * a COCO mask (area by the shoelace formula, in the database and in the COCO export); its
- * outline is edited by dragging a vertex; the brush starts a mask on an empty image and the
+ * outline is edited by dragging a vertex, pressing on an edge (a new vertex) and Alt+clicking
+ * a vertex (gone); Backspace takes back a vertex while drawing and Esc drops the draft; the brush starts a mask on an empty image and the
  * eraser takes part of it away; drawing tools stay active, and Ctrl selects in the box tool.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -114,6 +115,69 @@ test('polygon: draw six vertices, close, export; drag a vertex', async ({ app, w
   });
 });
 
+test('polygon keys and outline edits: Backspace, Esc, click an edge, Alt+click a vertex', async ({ app, workspace }) => {
+  const project = await setup(app, workspace.dir);
+  await app.images.open('b.png');
+  await app.editor.waitForImage();
+  const areaOf = (id: number) => storedGeometry(project, id).maskArea!;
+
+  let rect = 0;
+  await test.step('Backspace takes back the last vertex', async () => {
+    // A stray fourth vertex, taken back, then the real one: the rectangle 200 × 140.
+    await app.editor.drawPolygon([100, 80, 300, 80, 300, 220, 250, 150], false);
+    await app.editor.press('Backspace');
+    await app.editor.clickAt(100, 220);
+    await app.editor.clickAt(100, 80);
+    await app.editor.waitForIdle();
+    const rows = annotationsOf(project, 2);
+    expect(rows).toHaveLength(1);
+    rect = rows[0].id;
+    within(areaOf(rect), 200 * 140, 0.01);
+    expect((await app.editor.state()).history.undo).toBe(1);
+  });
+
+  await test.step('Esc drops the polygon being drawn; the next click starts a new one', async () => {
+    await app.editor.drawPolygon([320, 20, 390, 20, 390, 60], false);
+    await app.editor.press('Escape');
+    await app.editor.waitForIdle();
+    expect(annotationsOf(project, 2)).toHaveLength(1);
+    expect((await app.editor.state()).tool).toBe('polygon');
+    const triangle = [310, 230, 395, 230, 395, 295];
+    await app.editor.drawPolygon(triangle);
+    await app.editor.waitForIdle();
+    const rows = annotationsOf(project, 2);
+    expect(rows).toHaveLength(2);
+    within(areaOf(rows.find((r) => r.id !== rect)!.id), shoelace(triangle), 0.02);
+  });
+
+  await test.step('a press on an edge inserts a vertex, dragged out', async () => {
+    await app.editor.press('v');
+    await app.editor.clickAt(200, 150);
+    expect((await app.editor.state()).selectedId).toBe(rect);
+    await app.editor.press('p');
+    await app.editor.stroke([200, 80], [200, 30]); // the middle of the top edge, 50 px up
+    await app.editor.waitForIdle();
+    within(areaOf(rect), shoelace([100, 80, 200, 30, 300, 80, 300, 220, 100, 220]), 0.01);
+    expect((await app.editor.state()).history.undo).toBe(3);
+  });
+
+  await test.step('Alt+click deletes a vertex, the inserted one too; undo brings them back', async () => {
+    await app.editor.clickAt(300, 220, { alt: true });
+    await app.editor.waitForIdle();
+    within(areaOf(rect), shoelace([100, 80, 200, 30, 300, 80, 100, 220]), 0.01);
+    await app.editor.clickAt(200, 30, { alt: true });
+    await app.editor.waitForIdle();
+    within(areaOf(rect), shoelace([100, 80, 300, 80, 100, 220]), 0.01);
+    expect(annotationsOf(project, 2)).toHaveLength(2); // no click started a polygon
+    // Two quick Alt+clicks are no double-click on the annotation: no label popup takes the keys.
+    await expect(app.page.getByPlaceholder('Label…')).toHaveCount(0);
+    await app.editor.press('Control+z');
+    await app.editor.press('Control+z');
+    await app.editor.waitForIdle();
+    within(areaOf(rect), shoelace([100, 80, 200, 30, 300, 80, 300, 220, 100, 220]), 0.01);
+  });
+});
+
 test('brush starts a mask on an empty image, the eraser removes part of it', async ({ app, workspace }) => {
   const project = await setup(app, workspace.dir);
   await app.images.open('b.png');
@@ -159,9 +223,17 @@ test('tools stay active; Ctrl in the box tool selects and moves', async ({ app, 
   expect(annotationsOf(project, 2)).toHaveLength(2);
   const first = annotationsOf(project, 2)[0];
 
+  // The cursor says which tool a press would use: Ctrl held turns the crosshair into Select's.
+  const canvas = page.getByTestId('editor-canvas');
+  await app.editor.hover(50, 50);
+  await expect(canvas).toHaveCSS('cursor', 'crosshair');
   await page.keyboard.down('Control');
+  await expect(canvas).toHaveCSS('cursor', 'move');
+  await app.editor.hover(300, 250);
+  await expect(canvas).toHaveCSS('cursor', 'default');
   await app.editor.stroke([50, 50], [70, 150]);
   await page.keyboard.up('Control');
+  await expect(canvas).toHaveCSS('cursor', 'crosshair');
   await app.editor.waitForIdle();
   const rows = annotationsOf(project, 2);
   expect(rows).toHaveLength(2);

@@ -35,6 +35,7 @@ import {
 import { PolygonLayer } from './tools/PolygonLayer';
 import { usePolygonDraft, setDraft } from './tools/polygon-draft';
 import { outlineOfAnnotation } from './tools/polygon-tool';
+import { canvasCursor, effectiveTool, overOf } from './pointer-look';
 
 export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl: string | null }) {
   const s = useEditor(store);
@@ -43,9 +44,13 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   const gesture = useRef<Gesture | null>(null);
   const [preview, setPreview] = useState<GesturePreview | null>(null);
   const [pointer, setPointer] = useState<Point | null>(null);
+  /** The annotation under the pointer, selectable or not (the store's hoverId: selectable only). */
+  const [underId, setUnderId] = useState<number | null>(null);
+  const ctrlHeld = useCtrlHeld();
   const { img, failed } = useImageElement(imageUrl);
   const { image, view } = s;
-  const tool = TOOLS[s.tool];
+  // The tool a press would use now (Ctrl in the box tool: Select), for the cursor and marker.
+  const tool = TOOLS[effectiveTool(s.tool, ctrlHeld)];
 
   // The browser could not show the file: editing stops until it can (see notEditableReason).
   useEffect(() => {
@@ -95,8 +100,10 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     [annotations, showRejected, hidden, hiddenCategories, order, groupKey],
   );
   const selected = visible.find((a) => a.id === s.selectedId);
+  // Only what a click would select gets the hover outline (not a locked one, even just locked).
+  const over = overOf(s, underId == null ? undefined : visible.find((a) => a.id === underId));
   const hover =
-    s.hoverId != null && s.hoverId !== s.selectedId ? visible.find((a) => a.id === s.hoverId) : undefined;
+    over.kind === 'selectable' && over.id !== s.selectedId ? visible.find((a) => a.id === over.id) : undefined;
   const excludeId = preview?.kind === 'box' ? preview.id : null;
   // A box being moved or resized carries its mask: the mask is drawn live with it, too.
   const excludeMaskId =
@@ -140,8 +147,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     if (e.evt.button !== 0) return;
     wrap.current?.focus();
     if (notEditableReason(store.get())) return; // no tool works on an image that cannot be edited
-    // Holding Ctrl (⌘) in the box tool selects and moves, as if Select were active.
-    const toolId = store.get().tool === 'box' && (e.evt.ctrlKey || e.evt.metaKey) ? 'select' : store.get().tool;
+    const toolId = effectiveTool(store.get().tool, e.evt.ctrlKey || e.evt.metaKey);
     begin(
       TOOLS[toolId].press(store, { ...pos, target: targetOf(e.target), alt: e.evt.altKey, shift: e.evt.shiftKey }),
     );
@@ -156,7 +162,11 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
     store.pointer = pos.point; // paste lands here
     if (TOOLS[store.get().tool].marker) setPointer(pos.point);
     const t = targetOf(e.target);
-    const id = t.kind === 'annotation' ? t.id : null;
+    const under = t.kind === 'annotation' ? t.id : null;
+    setUnderId(under);
+    const a = under == null ? undefined : store.get().annotations.find((x) => x.id === under);
+    const o = overOf(store.get(), a);
+    const id = o.kind === 'selectable' ? o.id : null;
     if (id !== store.get().hoverId) store.set({ hoverId: id });
   };
 
@@ -204,12 +214,15 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   useEffect(() => () => detach.current?.(), []);
 
   const onDblClick = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    // Only where a click selects: two quick clicks of the polygon tool (vertices, Alt+click
+    // deletes) or two brush dabs are not a request for the label popup.
+    if (effectiveTool(store.get().tool, e.evt.ctrlKey || e.evt.metaKey) !== 'select' && store.get().tool !== 'box') return;
     const t = targetOf(e.target);
     const a = t.kind === 'annotation' ? store.get().annotations.find((x) => x.id === t.id) : undefined;
     if (a && selectable(store.get(), a)) store.set({ selectedId: a.id, labelPopup: true });
   };
 
-  const cursor = preview?.kind === 'pan' ? 'grabbing' : tool.cursor(s.hoverId != null);
+  const cursor = canvasCursor(tool, over, preview?.kind === 'pan');
   const liveBox: Bbox | null =
     preview?.kind === 'box'
       ? preview.bbox
@@ -229,7 +242,9 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
       onContextMenu={(e) => e.preventDefault()}
       onMouseLeave={() => {
         setPointer(null);
+        setUnderId(null);
         store.pointer = null;
+        if (store.get().hoverId != null) store.set({ hoverId: null });
       }}
     >
       <Stage
@@ -257,6 +272,8 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
           maskOpacity={s.maskOpacity}
           zoomBucket={Math.round(Math.log2(view.zoom) * 4)}
           threshold={s.acceptThreshold}
+          locked={s.locked}
+          lockedCategories={s.lockedCategories}
         />
         <Layer listening>
           {hover && (
@@ -432,6 +449,31 @@ function problemTitle(state: string | undefined, failed: boolean): string {
   if (state === 'unreadable') return 'Image file unreadable';
   if (state === 'changed') return 'Image file changed on disk';
   return failed ? 'Image could not be loaded' : 'Image unavailable';
+}
+
+/** Whether Ctrl (⌘ on macOS) is held now: the box tool then selects, and the cursor says so. */
+function useCtrlHeld(): boolean {
+  const [held, setHeld] = useState(false);
+  const last = useRef(false);
+  useEffect(() => {
+    // Mouse moves tell too (Ctrl pressed outside the window); only a change re-renders.
+    const to = (v: boolean) => {
+      if (v !== last.current) setHeld((last.current = v));
+    };
+    const on = (e: KeyboardEvent | MouseEvent) => to(e.ctrlKey || e.metaKey);
+    const off = () => to(false);
+    window.addEventListener('keydown', on);
+    window.addEventListener('keyup', on);
+    window.addEventListener('mousemove', on);
+    window.addEventListener('blur', off);
+    return () => {
+      window.removeEventListener('keydown', on);
+      window.removeEventListener('keyup', on);
+      window.removeEventListener('mousemove', on);
+      window.removeEventListener('blur', off);
+    };
+  }, []);
+  return held;
 }
 
 /** What a Konva node under the pointer is: a handle of the selection, an annotation, or nothing. */

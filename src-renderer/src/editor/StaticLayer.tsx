@@ -5,10 +5,11 @@
  */
 import { memo } from 'react';
 import { Group, Image as KImage, Layer, Line, Rect, Text } from 'react-konva';
-import { annotationLook } from './annotation-look';
+import { annotationLook, fitLabel } from './annotation-look';
 import type { Annotation, Category } from '../../../src-main/shared/contract';
 import { maskSprite } from './masks';
 import { FALLBACK_COLOR } from './tools';
+import { isLocked } from './view-state';
 
 export interface StaticProps {
   image: HTMLImageElement | null;
@@ -24,6 +25,9 @@ export interface StaticProps {
   zoomBucket: number;
   /** Pending predictions scoring below the accept-all threshold are drawn faded. */
   threshold: number;
+  /** Locked annotations and categories (view-state.ts): their labels say "locked". */
+  locked: ReadonlySet<number>;
+  lockedCategories: ReadonlySet<number>;
 }
 
 export const StaticLayer = memo(function StaticLayer(p: StaticProps) {
@@ -64,6 +68,7 @@ export const StaticLayer = memo(function StaticLayer(p: StaticProps) {
             zoom={zoom}
             showLabel={showLabels}
             faded={a.state === 'pending' && (a.score ?? 0) < p.threshold}
+            locked={isLocked(p, a)}
           />
         );
       })}
@@ -78,6 +83,8 @@ interface BoxProps {
   zoom: number;
   showLabel: boolean;
   faded: boolean;
+  /** It cannot be selected or moved: the label says why a click does nothing. */
+  locked: boolean;
 }
 
 /**
@@ -85,13 +92,27 @@ interface BoxProps {
  * annotation's object (changes.ts and annotation-diff.ts keep the others), so a commit
  * re-renders one box.
  */
-const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLabel, faded }: BoxProps) {
+const AnnotationBox = memo(function AnnotationBox({
+  a,
+  color,
+  name,
+  zoom,
+  showLabel,
+  faded,
+  locked,
+}: BoxProps) {
   const look = annotationLook(a);
   const pending = a.state === 'pending';
   const rejected = a.state === 'rejected';
   const fontSize = 11 / zoom;
-  const label = `${name}${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}${look.tag ? ` · ${look.tag}` : ''}`;
   const [x, y, w, h] = a.bbox;
+  // Glyphs are about 0.62 em wide: the label stays about as wide as its box.
+  const charW = fontSize * 0.62;
+  const label = fitLabel(
+    name,
+    `${a.score != null && a.source !== 'human' ? ` ${(a.score * 100).toFixed(0)}%` : ''}${look.tag ? ` · ${look.tag}` : ''}${locked ? ' · locked' : ''}`,
+    (w - fontSize * 0.6) / charW,
+  );
   return (
     // Rejected annotations (shown on request) are context, not targets: they take no clicks.
     <Group
@@ -128,7 +149,7 @@ const AnnotationBox = memo(function AnnotationBox({ a, color, name, zoom, showLa
           <Rect
             x={x}
             y={y - fontSize * 1.5}
-            width={label.length * fontSize * 0.62 + fontSize * 0.6}
+            width={label.length * charW + fontSize * 0.6}
             height={fontSize * 1.45}
             fill={look.tag === 'edited' ? '#ffffff' : color}
             stroke={look.tag === 'edited' ? color : undefined}

@@ -30,3 +30,16 @@ export function annotationLook(a: Pick<Annotation, 'state' | 'source'>): Look {
   if (a.source === 'model') return { kind: 'accepted', badge: 'accepted', tag: '', stroke: 2, dash: null };
   return { kind: 'human', badge: 'human', tag: '', stroke: 2, dash: null };
 }
+
+/** Never cut a name shorter than this: a short box still says what it is. */
+const MIN_NAME_CHARS = 6;
+
+/**
+ * The canvas label: the name, then the score and tag (`suffix`), in at most `maxChars`
+ * characters (the box's width): a long name ends in "…" so its label does not run over the
+ * neighbours; the score and tag always stay.
+ */
+export function fitLabel(name: string, suffix: string, maxChars: number): string {
+  const room = Math.max(MIN_NAME_CHARS, Math.floor(maxChars) - suffix.length);
+  return (name.length > room ? `${name.slice(0, room - 1).trimEnd()}…` : name) + suffix;
+}

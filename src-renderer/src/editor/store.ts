@@ -8,7 +8,6 @@
  */
 import type { NavQuery, PendingPolicy, Result } from '../../../src-main/shared/api';
 import type { Annotation, AnnotationState, Category, Rle } from '../../../src-main/shared/contract';
-import { isLwError } from '../../../src-main/shared/errors';
 import { errorMessage, type RpcClient } from '../../../src-main/shared/rpc';
 import { diffAnnotations } from './annotation-diff';
 import {
@@ -22,8 +21,10 @@ import { fitView, type Bbox } from './geometry';
 import { ImageHistories, type Capture } from './history';
 import { SaveQueue } from './save-queue';
 import { loadReviewDefault, saveReviewDefault, type ReviewDefault } from './review-settings';
-import { boundsOf, clampGroupOffset, pasteOffset } from './selection';
-import { deleteChanges, moveChanges, pasteChanges, patchChanges } from './group-changes';
+import { boundsOf, clampGroupOffset } from './selection';
+import { deleteChanges, moveChanges, patchChanges } from './group-changes';
+import { copyAnnotations, pasteOnto } from './clipboard';
+import { markReviewedAndNext } from './review';
 import { loadStickyTools, saveStickyTools } from './tool-settings';
 import { rleBbox } from '../../../src-main/shared/masks';
 import {
@@ -34,9 +35,6 @@ import {
   selectable,
   type EditorState,
 } from './view-state';
-
-/** Copied annotations and the image they came from (paste lands elsewhere on that image). */
-let clipboard: { imageId: number | null; items: Annotation[] } = { imageId: null, items: [] };
 
 /** The step being collected while an action runs (see EditorStore.capture). */
 interface Step {
@@ -171,6 +169,7 @@ export class EditorStore {
         hoverId: null,
         loading: false,
         labelPopup: false,
+        contextMenu: null, // it acted on the image that is gone
         reviewPrompt: null,
         file: d.file,
         imageError: sameImage ? this.state.imageError : null,
@@ -506,19 +505,17 @@ export class EditorStore {
   copy(): void {
     const list = this.selection();
     if (!list.length) return this.info('Select an annotation to copy');
-    clipboard = { imageId: this.state.imageId, items: list.map((x) => ({ ...x })) };
+    copyAnnotations(this.state.imageId, list);
     this.info(`Copied ${list.length}`);
   }
 
-  /** Pastes the copy at the mouse (see pasteOffset): new annotations of a person, selected. */
+  /** Pastes the copy at the mouse (clipboard.ts): new annotations of a person, selected. */
   paste(): void {
-    const img = this.state.image;
-    const bounds = boundsOf(clipboard.items.map((a) => a.bbox));
-    if (!img || !bounds) return this.info('Clipboard is empty');
-    const same = clipboard.imageId === this.state.imageId;
-    const { dx, dy } = pasteOffset(bounds, this.pointer, same, img.width, img.height);
-    const changes = pasteChanges(clipboard.items, dx, dy, img.width, img.height);
-    if (!changes.length) return this.info('Nothing of the copy falls inside this image');
+    const image = this.edited();
+    if (!image) return;
+    const r = pasteOnto(image, this.pointer);
+    if ('reason' in r) return this.info(r.reason);
+    const { changes } = r;
     if (this.commit(`Paste ${changes.length}`, changes))
       this.set({ selectedIds: changes.map((c) => (c.op === 'create' ? c.id : 0)) });
   }
@@ -543,53 +540,9 @@ export class EditorStore {
     return p;
   }
 
-  /**
-   * Marks the image reviewed and opens the next unreviewed one. Review means decided: with
-   * pending predictions the person chooses (the prompt, or the default in the settings) to
-   * accept or reject them all, and the service applies that choice with the status.
-   */
-  async markReviewedAndNext(policy?: PendingPolicy): Promise<void> {
-    const id = this.state.imageId;
-    if (id == null) return;
-    const blocked = this.notEditable();
-    if (blocked) return this.error(`Not marked reviewed: this image cannot be edited — ${blocked}`);
-    const pending = this.state.annotations.filter((a) => a.state === 'pending').length;
-    const choice = policy ?? (this.state.reviewDefault === 'ask' ? undefined : this.state.reviewDefault);
-    if (pending && !choice) return this.set({ reviewPrompt: pending });
-    this.set({ reviewPrompt: null });
-    let nextId: number | null;
-    try {
-      nextId = await this.saves.task(async () => {
-        const r = await this.client.call('images.setStatus', {
-          id,
-          status: 'reviewed',
-          ...(choice ? { pending: choice } : {}),
-        });
-        if (this.state.imageId === id) {
-          // The service decided the pending predictions: show them decided.
-          const decided = choice === 'reject' ? 'rejected' : 'accepted';
-          this.set({
-            status: r.status,
-            annotations: this.state.annotations.map((a) =>
-              a.state === 'pending' ? { ...a, state: decided } : a,
-            ),
-          });
-        }
-        if (r.accepted || r.rejected)
-          this.info(r.accepted ? `Accepted ${r.accepted} pending` : `Rejected ${r.rejected} pending`);
-        this.onSaved?.(id);
-        return (await this.client.call('images.nextUnreviewed', { after: id, nav: this.nav })).id;
-      });
-    } catch (e) {
-      if (isLwError(e) && e.code === 'CONFLICT' && !choice) {
-        // The server knows of pending predictions this list does not show: ask.
-        const n = (e.details as { pending?: number } | undefined)?.pending ?? 1;
-        return this.set({ reviewPrompt: n });
-      }
-      return this.error(`Not marked reviewed: ${errorMessage(e)}`);
-    }
-    if (nextId == null) this.info('Reviewed. No unreviewed images left.');
-    else if (nextId !== id) await this.load(nextId);
+  /** Marks the image reviewed (pending predictions: decided) and opens the next unreviewed one (review.ts). */
+  markReviewedAndNext(policy?: PendingPolicy): Promise<void> {
+    return markReviewedAndNext(this, (fn) => this.saves.task(fn), policy);
   }
 
   // ---------- saving (save-queue.ts) ----------

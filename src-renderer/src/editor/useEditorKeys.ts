@@ -2,7 +2,8 @@
  * The editor's only key handler: it looks the chord up in the action list. Space is
  * special: held, it turns a drag into a pan; tapped (no pan), it marks the image reviewed.
  * While the review prompt is open it takes the keys: Enter accepts the pending predictions,
- * Backspace rejects them, Esc cancels. No shortcut fires while focus is in a field that
+ * Backspace rejects them, Esc cancels. The label popup and the right-click menu take the keys
+ * while open (panels/ContextMenu.tsx). No shortcut fires while focus is in a field that
  * takes keys itself: text inputs, selects, text areas and sliders (arrows move a slider).
  */
 import { useEffect } from 'react';
@@ -36,7 +37,8 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
     const down = (e: KeyboardEvent) => {
       if (ctx.store.get().reviewPrompt != null) return promptKey(e, ctx);
       if (takesKeys(e.target)) return;
-      if (ctx.store.get().labelPopup) return; // the popup handles its own keys
+      // The label popup and the right-click menu handle their own keys: nothing acts behind them.
+      if (ctx.store.get().labelPopup || ctx.store.get().contextMenu) return;
       if (e.key === ' ') {
         e.preventDefault();
         if (!e.repeat && !input.spaceHeld) {
@@ -71,6 +73,7 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
         !tapped ||
         takesKeys(e.target) ||
         ctx.store.get().labelPopup ||
+        ctx.store.get().contextMenu ||
         ctx.store.get().reviewPrompt != null
       )
         return;

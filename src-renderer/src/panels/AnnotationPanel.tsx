@@ -16,6 +16,8 @@ import { toggleCategoryFlag, toggleFlag } from '../editor/actions/view-actions';
 import { focusCanvas } from './focus-canvas';
 import { Padlock } from './Padlock';
 
+const ELLIPSIS = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 } as const;
+
 export function AnnotationPanel() {
   const { store } = useApp();
   const s = useEditor(store);
@@ -107,11 +109,14 @@ export function AnnotationPanel() {
                 data-locked={locked || undefined}
               >
                 <span className="swatch" style={{ background: c?.color }} />
-                <span className="name">{c?.name ?? a.categoryId}</span>
+                <span className="name" title={c?.name}>
+                  {c?.name ?? a.categoryId}
+                </span>
                 <span className={`src look-badge look-badge-${look.kind}`} title={`${a.state}, ${a.source}`}>
                   {look.badge}
                 </span>
-                <span className="mono score">{a.score != null ? a.score.toFixed(2) : ''}</span>
+                {/* Only predictions have a score: a person's row gives the name that room. */}
+                {a.score != null && <span className="mono score">{a.score.toFixed(2)}</span>}
                 {!rejected && (
                   <span className="row-flags">
                     <button
@@ -121,10 +126,11 @@ export function AnnotationPanel() {
                         crowd(a);
                       }}
                       title="iscrowd: a crowd region, exported as RLE (I)"
+                      aria-label="iscrowd"
                       aria-pressed={!!a.iscrowd}
                       data-testid="ann-crowd"
                     >
-                      crowd
+                      {/* One letter, as narrow as the eye and the padlock: the name keeps the room. */}C
                     </button>
                     <button
                       className={`flag ${hidden ? 'on' : ''}`}
@@ -186,10 +192,13 @@ export function AnnotationPanel() {
                   store.relabel(c.id);
                   focusCanvas();
                 }}
-                title="Relabel selection / category for new boxes"
+                title={`${c.name}: relabel the selection / category for new boxes`}
+                style={{ overflow: 'hidden' }}
               >
                 <kbd>{c.hotkey ?? (i < 9 ? i + 1 : '·')}</kbd>
-                <span className="swatch" style={{ background: c.color }} /> {c.name}
+                <span className="swatch" style={{ background: c.color }} />
+                {/* A long name ends in an ellipsis instead of running under the hide and lock buttons. */}
+                <span style={ELLIPSIS}>{c.name}</span>
               </button>
               <button
                 className={`flag ${hidden ? 'on' : ''}`}

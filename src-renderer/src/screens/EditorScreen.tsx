@@ -5,12 +5,14 @@ import { useEditor } from '../editor/useEditor';
 import { useEditorKeys } from '../editor/useEditorKeys';
 import { actionById, actions, keysOf, performAction, type ActionContext } from '../editor/actions';
 import { prettyChord } from '../editor/actions/keys';
+import { overlayRows } from '../editor/actions/key-table';
 import { VISIBLE_STATES, notEditableReason, type Tool } from '../editor/view-state';
 import type { ReviewDefault } from '../editor/review-settings';
 import { STATUS_LABEL } from './BrowserScreen';
 import { AnnotationPanel } from '../panels/AnnotationPanel';
 import { ContextMenu } from '../panels/ContextMenu';
 import { focusCanvas } from '../panels/focus-canvas';
+import { SuggestionBar } from '../editor/SuggestionBar';
 
 const TOOLS: { id: Tool; label: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
@@ -183,6 +185,7 @@ export function EditorScreen() {
         <EditorCanvas store={store} imageUrl={imageUrl(session, s.imageId)} />
         <AnnotationPanel />
       </div>
+      <SuggestionBar client={app.client} store={store} scheme={scheme} />
       <div className="statusbar" data-testid="editor-status">
         <span className="mono" data-testid="image-name">
           {s.image?.name}
@@ -335,8 +338,8 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
               <h3>{g}</h3>
               <table>
                 <tbody>
-                  {actions
-                    .filter((a) => a.group === g && !/^label\.[2-9]$|^nudge\.(up|down|right)/.test(a.id))
+                  {overlayRows()
+                    .filter((a) => a.group === g)
                     .map((a) => (
                       <tr key={a.id}>
                         <td>

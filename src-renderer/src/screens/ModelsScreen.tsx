@@ -3,6 +3,7 @@ import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
+import { SuggestionSettings } from './SuggestionSettings';
 
 type Verify = { role: string; ok: boolean; reason?: string }[];
 
@@ -156,6 +157,7 @@ export function ModelsScreen() {
           })}
         </tbody>
       </table>
+      <SuggestionSettings packs={packs} />
       <h3>Import a pack folder</h3>
       <div className="row">
         <input

@@ -19,6 +19,15 @@ export function PrelabelScreen() {
   const [busy, setBusy] = useState(false);
   const { jobs, refresh } = useJobs(client, toastError);
   const currentId = store.get().imageId;
+  // Progress events carry the counts only: once a job settles, read it whole (the classes it dropped).
+  const settled = jobs
+    .filter((j) => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'paused')
+    .map((j) => `${j.jobId}:${j.state}`)
+    .join(',');
+  useEffect(() => {
+    if (settled) refresh();
+    // Not on refresh (a new function each render): only a newly settled job reads again.
+  }, [settled]);
 
   useEffect(() => {
     client.call('models.list', {}).then(
@@ -28,10 +37,7 @@ export function PrelabelScreen() {
         setChosen((cur) =>
           cur.length
             ? cur
-            : r.packs
-                .filter((p) => p.installed && p.kind === 'glip')
-                .slice(0, 1)
-                .map((p) => p.id),
+            : defaultDetector(r.packs),
         );
       },
       (e) => toastError(e),
@@ -115,7 +121,8 @@ export function PrelabelScreen() {
               <td>
                 <input
                   type="checkbox"
-                  disabled={!p.installed}
+                  disabled={!p.installed || p.kind === 'uniter'}
+                  title={p.kind === 'uniter' ? 'UNITER ranks regions for a phrase; it does not pre-label' : undefined}
                   checked={chosen.includes(p.id)}
                   onChange={(e) =>
                     setChosen((c) => (e.target.checked ? [...c, p.id] : c.filter((x) => x !== p.id)))
@@ -237,6 +244,15 @@ export function PrelabelScreen() {
                 {j.currentFile && <span className="mono"> · {j.currentFile.split(/[\\/]/).pop()}</span>}
                 {j.error && <span className="error"> · {j.error}</span>}
               </div>
+              {'droppedClasses' in j && Object.keys(j.droppedClasses).length > 0 && (
+                <div className="muted job-stats" data-testid="job-dropped" title="Classes the model found that match no category">
+                  Dropped (no category):{' '}
+                  {Object.entries(j.droppedClasses)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([name, n]) => `${name} ×${n}`)
+                    .join(', ')}
+                </div>
+              )}
               <FailedItems jobId={j.jobId} failed={j.failed} />
             </div>
           );
@@ -244,4 +260,14 @@ export function PrelabelScreen() {
       </div>
     </div>
   );
+}
+
+/**
+ * Chosen at first: one installed detector, GLIP (open vocabulary: any category) before
+ * Pix2seq (a closed set of classes, matched to categories by name).
+ */
+function defaultDetector(packs: PackInfo[]): string[] {
+  const installed = packs.filter((p) => p.installed);
+  const pick = installed.find((p) => p.kind === 'glip') ?? installed.find((p) => p.kind === 'pix2seq');
+  return pick ? [pick.id] : [];
 }

@@ -21,6 +21,8 @@ export interface EditorSnapshot {
   /** The whole selection, the primary (selectedId) last. */
   selectedIds: number[];
   tool: string;
+  /** The annotation with the hover outline (only a selectable one gets it). */
+  hoverId: number | null;
   zoom: number;
   pan: { x: number; y: number };
   history: { undo: number; redo: number };
@@ -82,6 +84,7 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
         selectedId: s.selectedId,
         selectedIds: s.selectedIds,
         tool: s.tool,
+        hoverId: s.hoverId,
         zoom: s.view.zoom,
         pan: s.view.pan,
         history: s.historyDepth,

@@ -6,6 +6,7 @@
 import type { Action, ActionContext, KeyScheme } from './types';
 import { chordOf, type KeyLike } from './keys';
 import { selectionActions } from './selection-actions';
+import { suggestionActions } from './suggestion-actions';
 import { selectable } from '../view-state';
 
 const digits: Action[] = Array.from({ length: 9 }, (_, i) => ({
@@ -155,6 +156,7 @@ export const actions: Action[] = [
   },
   ...nudges,
   ...selectionActions,
+  ...suggestionActions,
   ...digits,
   {
     id: 'pred.accept',
@@ -241,6 +243,8 @@ export const actions: Action[] = [
     id: 'view.zoomIn',
     label: 'Zoom in',
     keys: ['mod+=', '+', '='],
+    // CVAT puts "to front" on + and =: zoom keeps Ctrl (and the wheel).
+    cvatKeys: ['mod+='],
     group: 'View',
     capture: 'none',
     perform: ({ store }) => zoomCenter(store, 1.25),
@@ -249,6 +253,7 @@ export const actions: Action[] = [
     id: 'view.zoomOut',
     label: 'Zoom out',
     keys: ['mod+-', '-'],
+    cvatKeys: ['mod+-'],
     group: 'View',
     capture: 'none',
     perform: ({ store }) => zoomCenter(store, 0.8),
@@ -256,7 +261,7 @@ export const actions: Action[] = [
   {
     id: 'view.help',
     label: 'Keyboard help',
-    keys: ['?', 'shift+/'],
+    keys: ['?'],
     group: 'View',
     capture: 'none',
     perform: ({ store }) => store.set({ help: !store.get().help }),

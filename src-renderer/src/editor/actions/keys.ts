@@ -22,7 +22,7 @@ export function chordOf(e: KeyLike): string {
   return parts.join('+');
 }
 
-/** '?' for the help overlay: 'shift+/' on some layouts arrives as key '?'. */
+/** A chord as people read it: 'mod+shift+z' → 'Ctrl+Shift+Z' (⌘ on macOS), 'arrowleft' → '←'. */
 export function prettyChord(chord: string): string {
   const parts = chord.endsWith('+')
     ? [...chord.slice(0, -1).split('+').filter(Boolean), '+']
