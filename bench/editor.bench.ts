@@ -51,18 +51,21 @@ function p95(xs: number[]): number {
 
 async function buildEditorProject(dir: string): Promise<string> {
   const img = join(dir, 'many-boxes.png');
-  await sharp({ create: { width: 1920, height: 1280, channels: 3, background: { r: 110, g: 118, b: 125 } } })
+  const png = await sharp({ create: { width: 1920, height: 1280, channels: 3, background: { r: 110, g: 118, b: 125 } } })
     .png()
-    .toFile(img);
+    .toBuffer();
+  writeFileSync(img, png);
+  // The real hash and size: the editor refuses to edit a file that changed since it was added.
+  const hash = createHash('sha256').update(png).digest('hex');
   const path = join(dir, 'editor.lw');
   const pdb = ProjectDb.open(path, { create: true });
   const now = Date.now();
   pdb.tx(() => {
     pdb.db
       .prepare(
-        `INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, 'bench-hash', 1920, 1280, 1000, 'png', ?, ?)`,
+        `INSERT INTO images (path, hash, width, height, bytes, format, added_at, updated_at) VALUES (?, ?, 1920, 1280, ?, 'png', ?, ?)`,
       )
-      .run(img, now, now);
+      .run(img, hash, png.length, now, now);
     const cat = pdb.db.prepare(
       `INSERT INTO categories (name, name_key, color, prompt, created_at) VALUES (?, ?, ?, ?, ?)`,
     );

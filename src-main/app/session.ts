@@ -11,8 +11,8 @@ import { RecentProjects } from '../services/recent-projects';
 import { appUserDataDir } from '../platform/paths';
 import { ThumbnailCache } from '../services/thumbnails';
 import type { JobService, JobServiceFactory } from '../jobs/job-service';
-// Off the event loop: this thread answers every client (export-off-thread.ts has the figures).
-import { ExportThread } from '../coco/export-off-thread';
+// Off the event loop: this thread answers every client (read-thread.ts has the figures).
+import { ReadThread } from './read-thread';
 import {
   downloadPack,
   findPack,
@@ -25,7 +25,8 @@ import {
 import { checkExistingProjectPath, prepareNewProjectPath } from './project-path';
 import { probeExecutionProvider } from '../inference/runtime/execution-providers';
 import type { Handlers, RpcServer } from '../transports/rpc-server';
-import { BoxSuggester } from '../inference/pix2seq/box-suggester';
+import { BoxSuggester, checkSuggestPack } from '../inference/pix2seq/box-suggester';
+import { SamSegmenter } from '../inference/sam/segmenter';
 
 export type PickPurpose = 'openProject' | 'createProject' | 'addFolder' | 'importModel' | 'exportCoco';
 
@@ -56,7 +57,8 @@ export class AppSession {
   private emit: Emit = () => undefined;
   private ep: EpInfo | null = null;
   private readonly suggester = new BoxSuggester();
-  private readonly exportThread = new ExportThread();
+  private readonly segmenter = new SamSegmenter();
+  private readonly readThread = new ReadThread();
 
   constructor(private readonly opts: SessionOptions) {
     this.userDataDir = opts.userDataDir ?? appUserDataDir();
@@ -181,6 +183,11 @@ export class AppSession {
         return result;
       },
       'project.stats': () => p().stats(),
+      'project.settings': () => p().settings(),
+      'project.setSettings': async (patch) => {
+        if (patch.suggestPack) await checkSuggestPack(patch.suggestPack);
+        return p().updateSettings(patch);
+      },
 
       'images.query': (q) => p().queryImages(q),
       'images.get': async ({ id, nav }) => {
@@ -238,6 +245,11 @@ export class AppSession {
         if (!file) throw new LwError('NOT_FOUND', `No image ${imageId} in this project`);
         return this.suggester.suggest(pack, file.path, box, p().listCategories(), categoryIds);
       },
+      'sam.segment': ({ pack, imageId, ...prompt }) => {
+        const file = p().imageFile(imageId);
+        if (!file) throw new LwError('NOT_FOUND', `No image ${imageId} in this project`);
+        return this.segmenter.segment(pack, file.path, prompt);
+      },
 
       'jobs.start': (req) => this.jobCall((j) => j.start(req)),
       'jobs.list': () => this.jobCall((j) => j.list()),
@@ -249,22 +261,23 @@ export class AppSession {
 
       'export.preview': (opts) => {
         const preview = p().exportPreview(opts);
-        this.exportThread.warm(); // the export screen asks for this first: start its thread now
+        this.readThread.warm(); // the export screen asks for this first: start the thread now
         return preview;
       },
       'export.coco': async ({ path, ...opts }) => {
-        const s = await this.exportThread.export(p(), path, opts);
+        const s = await this.readThread.export(p(), path, opts);
         const { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, bytes } = s;
         return { images, annotations, categories, reviewedWithPending, reviewedWithPendingNote, path: s.path, bytes };
       },
 
-      'report.corrections': () => p().correctionReport(),
+      'report.corrections': () => this.readThread.corrections(p()),
     };
   }
 
   async close(): Promise<void> {
     await this.suggester.close();
-    await this.exportThread.close();
+    await this.segmenter.close();
+    await this.readThread.close();
     await this.closeProject();
   }
 }

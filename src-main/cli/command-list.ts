@@ -51,6 +51,16 @@ export const COMMAND_MODULES: CommandModule[] = [
     commands: [{ name: 'suggest', term: 'suggest [options] <pack> <image>', description: 'Rank categories for a box drawn on an image (Pix2seq packs)' }],
   },
   {
+    load: () => import('./commands/search'),
+    commands: [
+      {
+        name: 'search',
+        term: 'search [options] <project> <text>',
+        description: 'rank a project’s images by how well they match a text (uniter packs; region features are cached next to the project)',
+      },
+    ],
+  },
+  {
     load: () => import('./commands/prelabel'),
     commands: [
       {

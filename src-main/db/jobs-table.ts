@@ -230,3 +230,24 @@ export function jobItemsByState(h: DbHandle, jobId: number, state: ItemState): J
      WHERE j.job_id = ? AND j.state = ? ORDER BY i.path`,
   ).all(jobId, state) as JobItemRow[];
 }
+
+/** Adds one image's dropped-class counts to its job's totals (called inside the image's commit). */
+export function addDroppedClasses(h: DbHandle, jobId: number, counts: Record<string, number>): void {
+  const add = stmt(
+    h,
+    `INSERT INTO job_dropped_classes (job_id, class_name, count) VALUES (?, ?, ?)
+     ON CONFLICT (job_id, class_name) DO UPDATE SET count = count + excluded.count`,
+  );
+  for (const [name, n] of Object.entries(counts)) if (n > 0) add.run(jobId, name, n);
+}
+
+/** A job's dropped detections per class name (classes that matched no category), by name. */
+export function droppedClasses(h: DbHandle, jobId: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of stmt(h, `SELECT class_name AS name, count FROM job_dropped_classes WHERE job_id = ? ORDER BY class_name`).all(jobId) as {
+    name: string;
+    count: number;
+  }[])
+    out[r.name] = r.count;
+  return out;
+}

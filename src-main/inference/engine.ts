@@ -22,6 +22,7 @@ import { adapterFor } from './adapter-registry';
 import { SessionPool } from './runtime/session-pool';
 import type { Bbox } from '../shared/contract';
 import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions, Suggestion } from './types';
+import type { SamMask, SamPrompt } from './sam/sam-types';
 
 export type { EngineInfo } from './types';
 
@@ -33,6 +34,8 @@ export interface InferenceEngine<P = unknown> {
   predict(src: ImageSource, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
   /** Categories ranked for a box (COCO [x, y, w, h], original pixels); kinds that can (Pix2seq). */
   suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
+  /** One mask per prompt on one image; kinds that can (SAM). */
+  segment(src: ImageSource, prompts: SamPrompt[]): Promise<SamMask[]>;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,17 @@ export class LocalEngine implements InferenceEngine<PreparedImage> {
 
   async suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]> {
     return this.suggestPrepared(await this.prepare(src), box, categories);
+  }
+
+  /** Segments a prepared image (the worker's model stage calls this with a tensor it holds). */
+  segmentPrepared(prepared: PreparedImage, prompts: SamPrompt[]): Promise<SamMask[]> {
+    if (!this.adapter.segment)
+      throw new LwError('INVALID_ARGUMENT', `${this.info.packId} is a ${this.info.kind} pack, which cannot segment from points or boxes`, 'Use a sam pack.');
+    return this.adapter.segment(prepared, prompts);
+  }
+
+  async segment(src: ImageSource, prompts: SamPrompt[]): Promise<SamMask[]> {
+    return this.segmentPrepared(await this.prepare(src), prompts);
   }
 
   /** Releases the pack's sessions. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest, type Bbox } from '../shared/contract';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import type { EpReport, SessionPool } from './runtime/session-pool';
+import type { SamMask, SamPrompt } from './sam/sam-types';
 
 /** What an adapter needs of a pack (the packs module's InstalledPack satisfies it). */
 export const PackRef = z.object({
@@ -67,6 +68,10 @@ export const PrepSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('glip'), fixed: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional() }),
   z.object({ kind: z.literal('groupvit') }),
   z.object({ kind: z.literal('pix2seq'), size: z.number().int().positive() }),
+  /** UNITER's regions graph: BGR minus pixel means, short side 600 / long side ≤ 1000 (uniter/preprocess.ts). */
+  z.object({ kind: z.literal('uniter') }),
+  /** SAM: long side 1024; `nchw` = normalised and padded to 1024×1024, `hwc` = the resized raw image for an encoder that normalises itself. */
+  z.object({ kind: z.literal('sam'), layout: z.enum(['nchw', 'hwc']) }),
 ]);
 export type PrepSpec = z.infer<typeof PrepSpec>;
 
@@ -100,6 +105,8 @@ export interface ModelAdapter {
   run(prepared: PreparedImage, categories: AdapterCategory[], opts?: RunOptions): Promise<PredictionResult>;
   /** Kinds that can rank categories for a given box (COCO [x, y, w, h], original pixels); no categories = all the pack's classes. */
   suggest?(prepared: PreparedImage, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
+  /** Kinds that segment from prompts (SAM): one mask per prompt, all on the one image. */
+  segment?(prepared: PreparedImage, prompts: SamPrompt[]): Promise<SamMask[]>;
   dispose(): Promise<void>;
 }
 

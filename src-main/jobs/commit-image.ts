@@ -1,10 +1,10 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
 import { rleArea, rleBbox, rleCrop } from '../shared/masks';
-import { roundBox, roundCoord } from '../shared/annotation-rules';
+import { maskGeometry, roundBox, roundCoord } from '../shared/annotation-rules';
 import { annotationWriter, archiveWorkingAnnotations, insertPrediction } from '../db/annotations-table';
 import { humanTouchedAt, markImagePrelabeled } from '../db/images-table';
-import { itemClaim, setItemState } from '../db/jobs-table';
+import { addDroppedClasses, itemClaim, setItemState } from '../db/jobs-table';
 import type { JobParams } from './job-params';
 
 export interface ImageOutcome {
@@ -24,6 +24,8 @@ interface NewPrediction {
   score: number;
   phrase: string;
   kind: 'box' | 'mask';
+  /** A segmenter's (SAM's) mask for the box prediction at this index: it becomes that box's annotation mask. */
+  instanceOf?: number;
 }
 
 /**
@@ -71,6 +73,9 @@ export function commitImage(
       outcome = { state: 'done', predictions: ids.length, annotations: applied.length };
     }
     setItemState(pdb, jobId, image.imageId, outcome.state, { error: outcome.reason ?? null, attempt: true, now });
+    // Classes the model found that match no category: counted here, with the item's state, so
+    // each image counts once however the job is resumed, shared or merged.
+    for (const r of results) if (r.unmatched) addDroppedClasses(pdb, jobId, r.unmatched);
     return outcome;
   });
 }
@@ -101,6 +106,12 @@ function collectPredictions(params: JobParams, image: { width: number; height: n
     for (const d of r.detections) {
       const bbox = roundBox(d.bbox);
       out.push({ runId, categoryId: d.categoryId, bbox, rle: null, area: roundCoord(bbox[2] * bbox[3]), score: d.score, phrase: d.phrase, kind: 'box' });
+      // SAM's mask for this box, recorded under the sam pack's run with the mask's own box and area (an empty mask leaves the box alone).
+      if (d.mask && rleArea(d.mask) > 0) {
+        const m = maskGeometry(d.mask, image.width, image.height, `the mask for a ${d.phrase} box`);
+        const samRun = params.packs.find((p) => p.kind === 'sam')?.runId ?? runId;
+        out.push({ runId: samRun, categoryId: d.categoryId, bbox: m.bbox, rle: m.rle.counts, area: m.area, score: d.score, phrase: d.phrase, kind: 'mask', instanceOf: out.length - 1 });
+      }
     }
     for (const m of r.masks) {
       const name = params.categories.find((c) => c.id === m.categoryId)?.name ?? '';
@@ -123,16 +134,28 @@ interface NewAnnotation {
  * Without fusion every prediction is an annotation (GLIP boxes as instances, GroupViT
  * masks as class masks). With fusion each box of class c takes the class-c mask cut to the
  * box, and its box and area are refined from that mask; the class masks stay recorded as
- * predictions only.
+ * predictions only. A box with a SAM mask of its own (`instanceOf`) takes that mask as it
+ * comes, and the mask's box and area (before any class mask).
  */
 function toAnnotations(params: JobParams, preds: NewPrediction[], ids: number[], size: [number, number]): NewAnnotation[] {
+  const instance = new Map<number, number>();
+  preds.forEach((p, j) => {
+    if (p.instanceOf !== undefined) instance.set(p.instanceOf, j);
+  });
   const hasBoxes = preds.some((p) => p.kind === 'box');
-  const hasMasks = preds.some((p) => p.kind === 'mask');
+  const hasMasks = preds.some((p) => p.kind === 'mask' && p.instanceOf === undefined);
   const fuse = params.fuse && hasBoxes && hasMasks;
   const masks = new Map<number, NewPrediction>();
-  if (fuse) for (const p of preds) if (p.kind === 'mask') masks.set(p.categoryId, p);
+  if (fuse) for (const p of preds) if (p.kind === 'mask' && p.instanceOf === undefined) masks.set(p.categoryId, p);
   const out: NewAnnotation[] = [];
   preds.forEach((p, i) => {
+    if (p.instanceOf !== undefined) return; // carried by its box
+    const own = instance.get(i);
+    if (own !== undefined) {
+      const m = preds[own];
+      out.push({ categoryId: p.categoryId, bbox: m.bbox, rle: m.rle, area: m.area, predictionId: ids[own], score: p.score });
+      return;
+    }
     if (fuse && p.kind === 'mask') return;
     if (p.kind === 'mask' && p.area === 0) return; // an empty class mask stays a prediction: an annotation's mask has pixels
     let { bbox, rle, area } = p;

@@ -6,7 +6,7 @@ import { insertModelRun } from '../db/runs-table';
 import { JobParams } from './job-params';
 
 export type { ItemCounts, ItemState, PendingItemRow as PendingItem } from '../db/jobs-table';
-export { itemCounts, pendingItems } from '../db/jobs-table';
+export { droppedClasses, itemCounts, pendingItems } from '../db/jobs-table';
 
 export interface JobRow {
   id: number;
@@ -66,7 +66,12 @@ export function requeueFailed(pdb: ProjectDb, jobId: number): number {
   return pdb.tx(() => jobs.requeueFailedItems(pdb, jobId, Date.now()));
 }
 
-export function toJobInfo(job: JobRow, counts: jobs.ItemCounts, live?: { imagesPerSecond: number; etaSeconds: number | null; currentFile: string | null }): JobInfo {
+export function toJobInfo(
+  job: JobRow,
+  counts: jobs.ItemCounts,
+  live?: { imagesPerSecond: number; etaSeconds: number | null; currentFile: string | null },
+  droppedClasses: Record<string, number> = {},
+): JobInfo {
   return {
     jobId: job.id,
     state: job.state,
@@ -80,5 +85,6 @@ export function toJobInfo(job: JobRow, counts: jobs.ItemCounts, live?: { imagesP
     error: job.error,
     packs: job.params.packs.map((p) => p.id),
     createdAt: job.createdAt,
+    droppedClasses,
   };
 }

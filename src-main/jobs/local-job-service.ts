@@ -6,7 +6,7 @@ import { createWorkerEngine, type WorkerEngine } from '../inference/worker/worke
 import { failedItems, jobItemsByState } from '../db/jobs-table';
 import type { ProjectService } from '../services/project-service';
 import type { JobService } from './job-service';
-import { getJob, itemCounts, listJobIds, requeueFailed, setJobState, toJobInfo } from './job-store';
+import { droppedClasses, getJob, itemCounts, listJobIds, requeueFailed, setJobState, toJobInfo } from './job-store';
 import { JobRunner, type RunnerOptions } from './runner';
 import { planJob, type PlanOptions } from './plan-job';
 
@@ -61,7 +61,7 @@ export class LocalJobService implements JobService {
   info(jobId: number): JobInfo {
     const job = getJob(this.pdb, jobId);
     const live = this.active.get(jobId)?.last;
-    const info = toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined);
+    const info = toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined, droppedClasses(this.pdb, jobId));
     // The project may not have taken the paused state itself (it takes no writes): say what happened.
     const halt = this.halts.get(jobId);
     return halt && !this.active.has(jobId) ? { ...info, state: 'paused', error: halt.message } : info;

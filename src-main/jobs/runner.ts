@@ -7,11 +7,12 @@ import { jobStateOf, releaseClaims, setItemState, setJobStateRow } from '../db/j
 import { checkImageFile } from '../services/image-files';
 import { CLAIM_STALE_MS, HEARTBEAT_INTERVAL_MS, claimNext, heartbeat, othersClaims, reclaimAbandoned, reclaimAbandonedIn, releaseMine } from './claims';
 import { commitImage } from './commit-image';
+import { runPacks, type PackEngine } from '../inference/sam/box-to-mask';
 import { getJob, itemCounts, setJobState, type PendingItem } from './job-store';
 import { thisWorker, type WorkerIdentity } from './worker-identity';
 
-/** What the runner needs of an inference engine (the worker engine satisfies it). */
-export interface JobEngine<P = unknown> {
+/** What the runner needs of an inference engine (the worker engine satisfies it); a sam pack's engine also segments (runPacks). */
+export interface JobEngine<P = unknown> extends PackEngine<P> {
   prepare(path: string): Promise<P>;
   run(prepared: P, categories: AdapterCategory[]): Promise<PredictionResult>;
   release?(prepared: P): Promise<void>;
@@ -174,7 +175,8 @@ export class JobRunner {
           mark(item, 'failed', p.error);
         } else {
           try {
-            const results = await Promise.all(this.engines.map((e, k) => e.run(p.handles[k], categories)));
+            // With a sam pack, the detectors run first and SAM segments their boxes.
+            const results = await runPacks(this.engines, p.handles, categories);
             const outcome = commitImage(this.pdb, this.jobId, params, item, results, this.worker.id);
             if (outcome.state === 'refused') this.refuse(item, outcome.reason ?? 'refused');
           } catch (e) {

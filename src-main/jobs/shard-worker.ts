@@ -7,6 +7,7 @@ import type { AdapterCategory } from '../inference/types';
 import { ShardResultsWriter } from '../db/shard-results-file';
 import { adapterCategories, readManifest, readShardList, runIdentity, shardResultsName, type BundleManifest, type ShardList } from './bundle-manifest';
 import { DEFAULT_PREFETCH, type JobEngine } from './runner';
+import { runPacks } from '../inference/sam/box-to-mask';
 
 export interface WorkOptions {
   /** The bundle folder. */
@@ -127,7 +128,7 @@ export class ShardWorker {
         }
         let outcome: { ok: true; json: string } | { ok: false; error: string };
         try {
-          const results = await Promise.all(engines.map((e, k) => e.run(p.handles[k], categories)));
+          const results = await runPacks(engines, p.handles, categories);
           outcome = { ok: true, json: JSON.stringify(results) };
         } catch (e) {
           outcome = { ok: false, error: errorText(e) };

@@ -23,12 +23,14 @@ import type {
   ImageQuery,
   NavQuery,
   PendingPolicy,
+  ProjectSettings,
 } from '../shared/api';
 import { getImageDetail, nextUnreviewed, queryImages } from './image-queries';
 import { checkImageFile, type FileCheck } from './image-files';
 import { applyAnnotationChanges } from './annotation-edits';
 import { listCategoriesWithCounts, mergeCategories } from './category-merge';
 import { correctionReport } from './corrections';
+import { readProjectSettings, updateProjectSettings } from './project-settings';
 import { exportPreview, type ExportCounts, type ExportPreviewOptions } from './export-preview';
 
 /**
@@ -176,6 +178,15 @@ export class ProjectService {
 
   correctionReport(): CorrectionRow[] {
     return correctionReport(this.pdb);
+  }
+
+  /** The project's own settings (project-settings.ts). */
+  settings(): ProjectSettings {
+    return readProjectSettings(this.pdb);
+  }
+
+  updateSettings(patch: Partial<ProjectSettings>): ProjectSettings {
+    return updateProjectSettings(this.pdb, patch);
   }
 
   exportPreview(opts: ExportPreviewOptions): ExportCounts {

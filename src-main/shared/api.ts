@@ -185,7 +185,12 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-export const JobInfo = JobProgress.extend({ packs: z.array(z.string()), createdAt: z.number() });
+export const JobInfo = JobProgress.extend({
+  packs: z.array(z.string()),
+  createdAt: z.number(),
+  /** Detections dropped because their class matches no category (closed-set packs: Pix2seq), per class name. */
+  droppedClasses: z.record(z.string(), z.number().int()).default({}),
+});
 export type JobInfo = z.infer<typeof JobInfo>;
 
 /** One image of a job, with the reason when it failed. */
@@ -248,6 +253,39 @@ export const SessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
+/**
+ * The project's own settings (stored in the project file). `suggestPack`: the Pix2seq pack
+ * that suggests categories for boxes in the editor (null: none); `suggestions`: whether the
+ * editor shows them.
+ */
+export const ProjectSettings = z.object({
+  suggestPack: z.string().min(1).nullable().default(null),
+  suggestions: z.boolean().default(true),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
+// ---------- SAM (click-to-segment) ----------
+/** A click in original pixels: label 1 adds the region under it, 0 removes it. */
+export const SamPoint = z.object({ x: z.number(), y: z.number(), label: z.union([z.literal(0), z.literal(1)]) });
+export type SamPoint = z.infer<typeof SamPoint>;
+
+/** One prompt on one image: clicks, a COCO box, and `previous` (the maskId of the last result on the same object). */
+export const SamPrompt = z.object({ points: z.array(SamPoint), box: Bbox.optional(), previous: z.string().min(1).optional() });
+export type SamPrompt = z.infer<typeof SamPrompt>;
+
+/** The chosen mask (COCO RLE at the image's size), its box, area and predicted IoU; `maskId` is the next prompt's `previous`. */
+export const SamSegmentResult = z.object({
+  rle: Rle,
+  bbox: Bbox,
+  area: z.number().int().nonnegative(),
+  score: z.number(),
+  maskId: z.string(),
+  /** Encoder runs of the warm worker so far: a further prompt on an image already embedded adds none. */
+  encoderRuns: z.number().int().nonnegative(),
+  embeddingCached: z.boolean(),
+});
+export type SamSegmentResult = z.infer<typeof SamSegmentResult>;
+
 // ---------- the method table ----------
 const m = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -262,6 +300,9 @@ export const api = {
   'project.open': m(z.object({ path: z.string().min(1) }), SessionInfo),
   'project.addFolder': m(z.object({ folder: z.string().min(1) }), AddImagesResult),
   'project.stats': m(Empty, ProjectStats),
+  'project.settings': m(Empty, ProjectSettings),
+  /** Changes the given settings; returns them all. A suggestPack must be an installed pix2seq pack. */
+  'project.setSettings': m(z.object({ suggestPack: z.string().min(1).nullable().optional(), suggestions: z.boolean().optional() }), ProjectSettings),
 
   'images.query': m(ImageQuery, ImagePage),
   /** `nav`: the grid's current filter and sort; prevId/nextId follow it (default: all images by name). */
@@ -297,6 +338,8 @@ export const api = {
     z.object({ pack: z.string().min(1), imageId: Id, box: Bbox, categoryIds: z.array(Id).optional() }),
     z.array(z.object({ categoryId: Id, name: z.string(), probability: z.number().min(0).max(1) })),
   ),
+  /** The mask a sam pack gives for clicks and/or a box on an image (the editor's Smart tool); runs in a warm inference worker. */
+  'sam.segment': m(SamPrompt.extend({ pack: z.string().min(1), imageId: Id }), SamSegmentResult),
 
   'jobs.start': m(JobStart, JobInfo),
   'jobs.list': m(Empty, z.array(JobInfo)),

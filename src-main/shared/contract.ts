@@ -176,6 +176,8 @@ export const Detection = z.object({
   bbox: Bbox,
   score: z.number(),
   phrase: z.string(),
+  /** The detection's instance mask from a segmenter prompted with its box (SAM in a pre-labeling job), at the image's size. */
+  mask: Rle.optional(),
 });
 export type Detection = z.infer<typeof Detection>;
 
@@ -189,7 +191,7 @@ export const ClassMask = z.object({
 export type ClassMask = z.infer<typeof ClassMask>;
 
 // ---------- model packs (MODELS.md) ----------
-export const PackKind = z.enum(['glip', 'groupvit', 'pix2seq']);
+export const PackKind = z.enum(['glip', 'groupvit', 'pix2seq', 'sam', 'uniter']);
 export type PackKind = z.infer<typeof PackKind>;
 
 export const PackFile = z.object({

@@ -4,7 +4,7 @@ import { ProjectService } from '../../services/project-service';
 import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
 import { emit, table, type GlobalOptions } from '../output';
-import { follow } from './prelabel';
+import { droppedLine, follow } from './prelabel';
 
 const USAGE = 'jobs <project> | jobs show <project> <job> | jobs resume <project> <job> | jobs retry <project> <job>';
 
@@ -63,6 +63,8 @@ function showJob(opts: GlobalOptions, project: string, jobId: number): void {
         `Job ${info.jobId} (${info.packs.join(' + ')}): ${info.state}${info.error ? ` (${info.error})` : ''}`,
         `${info.total} image(s): ${info.done} done, ${info.failed} failed, ${info.skipped} skipped, ${pending} pending`,
       ];
+      const dropped = droppedLine(info);
+      if (dropped) lines.push(dropped);
       if (failed.length) {
         lines.push('Failed:');
         for (const f of failed) lines.push(`  ${f.name}: ${f.error ?? 'no reason recorded'}`);

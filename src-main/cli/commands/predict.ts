@@ -2,7 +2,9 @@
  * `labelwright predict <pack> <image> --categories "red,blue" [--json] [--out overlay.png]`:
  * runs one image end to end (in the inference worker unless --in-process) and prints the
  * detections or masks and the execution provider that ran them. Pix2seq packs also take
- * `--decoding greedy|nucleus` and `--seed N`.
+ * `--decoding greedy|nucleus` and `--seed N`. UNITER packs take `--text "…"` (repeatable) instead of
+ * categories and print each text's match score. SAM packs take `--point x,y[,label]` (repeatable)
+ * and/or `--box x,y,w,h` and print the mask's box, area and score (the RLE too with --json).
  */
 import type { OverlayOptions } from 'sharp';
 import type { ClassMask, Detection } from '../../shared/contract';
@@ -11,7 +13,7 @@ import { decodeRle } from '../../shared/masks';
 import type { InferenceEngine } from '../../inference/engine';
 import type { AdapterCategory, PredictionResult, RunOptions } from '../../inference/types';
 import type { RegisterCommand } from '../command';
-import { emit, table } from '../output';
+import { emit, table, type GlobalOptions } from '../output';
 
 interface PredictOptions {
   categories?: string;
@@ -21,6 +23,9 @@ interface PredictOptions {
   inProcess?: boolean;
   decoding?: string;
   seed?: string;
+  text?: string[];
+  point?: string[];
+  box?: string;
 }
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990'];
@@ -30,7 +35,7 @@ export function parseCategories(list: string | undefined, threshold?: number): A
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (!names.length) throw new LwError('INVALID_ARGUMENT', 'No categories given', 'Pass --categories "name1,name2".');
+  if (!names.length) throw new LwError('INVALID_ARGUMENT', 'No categories given', 'Pass --categories "name1,name2" (or --text "…" for a uniter pack, --point x,y or --box x,y,w,h for a sam pack).');
   return names.map((name, i) => ({ id: i + 1, name, ...(threshold !== undefined ? { threshold } : {}) }));
 }
 
@@ -54,15 +59,26 @@ export const register: RegisterCommand = (program, action) => {
     .description('Run a model pack on one image and print what it finds')
     .argument('<pack>', 'pack id or pack folder')
     .argument('<image>', 'image file')
-    .requiredOption('-c, --categories <list>', 'comma-separated category names (ids are 1, 2, … in this order)')
+    .option('-c, --categories <list>', 'comma-separated category names (ids are 1, 2, … in this order); not for uniter packs')
+    .option('--text <text>', 'uniter: a text to score against the image (repeat for several)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('-o, --out <png>', 'write an overlay PNG: boxes with labels, masks tinted')
     .option('-t, --threshold <score>', 'score threshold for every category (default: the pack\'s, 0.5 for GLIP and Pix2seq)')
     .option('--instances', 'GroupViT: one mask per connected component', false)
     .option('--decoding <mode>', 'Pix2seq: nucleus (default, seeded by the image content) or greedy')
     .option('--seed <n>', 'Pix2seq: seed for nucleus sampling instead of the image content hash')
+    .option('--point <x,y[,label]>', 'sam: a click (label 1 adds, the default; 0 removes); repeat for several', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--box <x,y,w,h>', 'sam: a box around the object')
     .option('--in-process', 'run on the calling thread instead of the inference worker', false)
     .action(
       action(async (opts, packRef: string, imagePath: string, cmdOpts: PredictOptions) => {
+        if (cmdOpts.point?.length || cmdOpts.box !== undefined) {
+          if (cmdOpts.categories || cmdOpts.text?.length) throw new LwError('INVALID_ARGUMENT', '--point/--box do not go with --categories or --text', 'A sam pack segments from points or a box; it takes no categories.');
+          return predictSam(opts, packRef, imagePath, cmdOpts);
+        }
+        if (cmdOpts.text?.length) {
+          if (cmdOpts.categories) throw new LwError('INVALID_ARGUMENT', '--text and --categories do not go together', '--text scores texts with a uniter pack; --categories asks a detector for classes.');
+          return predictTexts(opts, packRef, imagePath, cmdOpts.text);
+        }
         let threshold: number | undefined;
         if (cmdOpts.threshold !== undefined) {
           threshold = Number(cmdOpts.threshold);
@@ -135,6 +151,59 @@ export const register: RegisterCommand = (program, action) => {
       }),
     );
 };
+
+/** UNITER: each text's raw rank_logit and its sigmoid, and the regions the scores saw. */
+async function predictTexts(opts: GlobalOptions, packRef: string, imagePath: string, texts: string[]): Promise<void> {
+  const { scoreImageTexts } = await import('../../inference/uniter/score-image');
+  const r = await scoreImageTexts(packRef, imagePath, texts);
+  for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  emit(opts, { pack: r.packId, kind: 'uniter', ep: r.ep, image: imagePath, width: r.width, height: r.height, texts: r.texts, regions: r.regions, warnings: r.warnings }, () =>
+    [
+      `${r.packId} (uniter${r.fixture ? ', fixture' : ''}) ran on ${r.ep.toUpperCase()}`,
+      `${imagePath} ${r.width}×${r.height}: ${r.regions.length} region${r.regions.length === 1 ? '' : 's'}`,
+      table(
+        r.texts.map((t) => [t.text, t.rankLogit.toFixed(3), t.sigmoidOfRankLogit.toFixed(3)]),
+        ['text', 'rank_logit (raw score)', 'sigmoid(rank_logit)'],
+      ),
+      ...r.texts.filter((t) => t.truncatedPieces).map((t) => `"${t.text}": ${t.truncatedPieces} word pieces cut to fit 512 positions`),
+      'regions used (x1, y1, x2, y2; detector score):',
+      table(r.regions.map((g, i) => [i + 1, g.box.map((v) => v.toFixed(1)).join(', '), g.score.toFixed(3)]), ['#', 'box', 'score']),
+    ].join('\n'),
+  );
+}
+
+/** SAM: one prompt, the chosen mask's box, area and score; the RLE in --json. */
+async function predictSam(opts: GlobalOptions, packRef: string, imagePath: string, cmdOpts: PredictOptions): Promise<void> {
+  const { parsePromptArgs } = await import('../../inference/sam/prompt-args');
+  const prompt = parsePromptArgs(cmdOpts.point ?? [], cmdOpts.box);
+  const engine: InferenceEngine = cmdOpts.inProcess
+    ? await (await import('../../inference/engine')).createEngine({ pack: packRef })
+    : await (await import('../../inference/worker/worker-engine')).createWorkerEngine({ pack: packRef });
+  let mask;
+  try {
+    [mask] = await engine.segment(imagePath, [prompt]);
+  } finally {
+    await engine.close();
+  }
+  const [height, width] = mask.rle.size;
+  if (cmdOpts.out) {
+    const result: PredictionResult = { packId: engine.info.packId, kind: 'sam', width, height, detections: [], masks: [{ categoryId: 1, ...mask }], ep: engine.info.ep, timings: { inferMs: 0, postMs: 0 } };
+    await writeOverlay(imagePath, cmdOpts.out, result, [{ id: 1, name: 'mask' }]);
+  }
+  const info = engine.info;
+  emit(
+    opts,
+    { pack: info.packId, kind: info.kind, ep: info.ep, image: imagePath, width, height, prompt, rle: mask.rle, bbox: mask.bbox, area: mask.area, score: mask.score, timings: mask.timings, ...(cmdOpts.out ? { out: cmdOpts.out } : {}) },
+    () =>
+      [
+        `${info.packId} (${info.kind}${info.fixture ? ', fixture' : ''}) ran on ${info.ep.toUpperCase()}`,
+        `${imagePath} ${width}×${height}: mask of ${mask.area} pixels, score ${mask.score.toFixed(3)}`,
+        `bbox x, y, w, h: ${mask.bbox.map((v) => v.toFixed(1)).join(', ')}`,
+        `encoder ${mask.timings.encodeMs.toFixed(0)} ms, decoder ${mask.timings.decodeMs.toFixed(0)} ms`,
+        ...(cmdOpts.out ? [`overlay written to ${cmdOpts.out}`] : []),
+      ].join('\n'),
+  );
+}
 
 const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 

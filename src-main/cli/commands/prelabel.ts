@@ -1,57 +1,33 @@
 import { resolve } from 'node:path';
-import type { JobInfo, JobProgress, JobStart } from '../../shared/api';
-import { LwError } from '../../shared/errors';
+import type { JobInfo, JobProgress } from '../../shared/api';
 import { ProjectService } from '../../services/project-service';
 import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
 import { emit, ExitCode, exitCodeFor, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
-
-interface PrelabelFlags {
-  pack: string[];
-  categories?: string;
-  fromProject?: boolean;
-  fuse?: boolean;
-  threshold?: string;
-  images: string;
-  overwriteHuman?: boolean;
-}
+import { checkJobRequestFlags, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
 
 export const register: RegisterCommand = (program, action) => {
-  program
-    .command('prelabel')
-    .description('pre-label a project’s images with one or two model packs (resumable: run it again to continue)')
-    .argument('<project>', 'project file')
-    .requiredOption('--pack <id>', 'model pack id (repeat for GLIP + GroupViT)', collect, [])
-    .option('--categories <names>', 'comma-separated categories to prompt with (created if missing)')
-    .option('--from-project', 'prompt with every category of the project (the default)')
-    .option('--fuse', 'give each GLIP box the GroupViT mask of its class, cut to the box')
-    .option('--threshold <score>', 'score threshold for categories without their own (default 0.5)')
-    .option('--images <which>', 'unlabeled, all, or a glob over image paths', 'unlabeled')
-    .option('--overwrite-human', 'also replace annotations people made (they are kept as history)')
-    .action(
-      action(async (opts, project: string, flags: PrelabelFlags) => {
-        if (flags.categories && flags.fromProject) throw new LwError('INVALID_ARGUMENT', 'Use either --categories or --from-project, not both');
-        const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-        if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
-          throw new LwError('INVALID_ARGUMENT', `--threshold must be a number in [0, 1], got "${flags.threshold}"`);
-        const svc = ProjectService.open(resolve(project));
-        const jobs = new LocalJobService(svc);
-        try {
-          const categoryIds = flags.categories ? ensureCategories(svc, flags.categories) : undefined;
-          const target: JobStart['target'] = flags.images === 'all' ? { kind: 'all' } : { kind: 'unlabeled' };
-          const glob = flags.images !== 'all' && flags.images !== 'unlabeled' ? flags.images : undefined;
-          const started = await jobs.start(
-            { packs: flags.pack, target, categoryIds, threshold, fuse: flags.fuse === true, overwriteHuman: flags.overwriteHuman === true },
-            { resumeSame: true, glob },
-          );
-          return await follow(opts, jobs, started);
-        } finally {
-          await jobs.close();
-          svc.close();
-        }
-      }),
-    );
+  withJobRequestOptions(
+    program
+      .command('prelabel')
+      .description('pre-label a project’s images with one or two model packs (resumable: run it again to continue)')
+      .argument('<project>', 'project file'),
+  ).action(
+    action(async (opts, project: string, flags: JobRequestFlags) => {
+      checkJobRequestFlags(flags);
+      const svc = ProjectService.open(resolve(project));
+      const jobs = new LocalJobService(svc);
+      try {
+        const { request, glob } = jobRequestFrom(svc, flags);
+        const started = await jobs.start(request, { resumeSame: true, glob });
+        return await follow(opts, jobs, started);
+      } finally {
+        await jobs.close();
+        svc.close();
+      }
+    }),
+  );
 };
 
 /**
@@ -82,6 +58,8 @@ export async function follow(opts: GlobalOptions, jobs: LocalJobService, started
     const halt = jobs.haltedBy(info.jobId);
     emit(opts, { ...info, failures, ...(halt ? { halted: halt.toPayload() } : {}) }, () => {
       const lines = [`Job ${info.jobId} ${info.state}: ${info.done} done, ${info.failed} failed, ${info.skipped} skipped of ${info.total} image(s).`];
+      const dropped = droppedLine(info);
+      if (dropped) lines.push(dropped);
       for (const f of failures.slice(0, 20)) lines.push(`  failed: ${f.path}: ${f.error}`);
       if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more (labelwright --json jobs <project>)`);
       if (halt) lines.push(halt.message, halt.hint ?? '');
@@ -100,16 +78,17 @@ export async function follow(opts: GlobalOptions, jobs: LocalJobService, started
   }
 }
 
+/**
+ * What a closed-set model found that no category asked for (dropped, counted per class), as
+ * one line; null when nothing was dropped.
+ */
+export function droppedLine(info: JobInfo): string | null {
+  const entries = Object.entries(info.droppedClasses).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (!entries.length) return null;
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return `Dropped ${total} detection(s) of classes no category matches: ${entries.map(([name, n]) => `${name} ×${n}`).join(', ')} (add a category with that name or prompt to keep them).`;
+}
+
 function failedItems(jobs: LocalJobService, jobId: number): { path: string; error: string }[] {
   return jobs.failures(jobId);
-}
-
-function ensureCategories(svc: ProjectService, names: string): number[] {
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!wanted.length) throw new LwError('INVALID_ARGUMENT', '--categories is empty');
-  return svc.ensureCategories(wanted);
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

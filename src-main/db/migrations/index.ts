@@ -6,7 +6,8 @@ import { run as m005 } from './005_masks_fit_boxes';
 import { sql as m007 } from './007_deleted_annotations';
 import { sql as m006 } from './006_coco_imports';
 import { sql as m008 } from './008_job_claims';
-import { run as m010 } from './010_iscrowd';
+import { sql as m010 } from './010_iscrowd';
+import { sql as m011, settingsSql as m011Settings } from './011_job_dropped_classes';
 import type Database from 'better-sqlite3';
 
 /**
@@ -22,7 +23,8 @@ export const migrations: ({ version: number; sql: string } | { version: number; 
   { version: 6, sql: m006 },
   { version: 7, sql: m007 },
   { version: 8, sql: m008 },
-  { version: 10, run: m010 },
+  { version: 10, sql: m010 },
+  { version: 11, sql: m011 + m011Settings },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;

@@ -1,8 +1,13 @@
+import { notADetector } from '../uniter/adapter';
 import type { PrepSpec } from '../types';
 import { glipPlan, groupvitPlan, pix2seqPlan, type ResizePlan } from './pipeline';
+import { samPlan } from '../sam/transform';
 
 /** The resize plan of a pack's preprocessing, from its spec (see PrepSpec). */
 export function planFor(spec: PrepSpec): (w: number, h: number) => ResizePlan {
   if (spec.kind === 'pix2seq') return pix2seqPlan(spec.size);
+  if (spec.kind === 'sam') return samPlan(spec.layout);
+  // UNITER subtracts pixel means, which a ResizePlan cannot say: its images are prepared by uniter/preprocess.ts.
+  if (spec.kind === 'uniter') throw notADetector('this pack');
   return spec.kind === 'glip' ? glipPlan(spec.fixed) : groupvitPlan;
 }

@@ -10,6 +10,8 @@ const ROLES: Record<PackKind, string[]> = {
   glip: ['backbone', 'text', 'head', 'tokenizer'],
   groupvit: ['image', 'text', 'tokenizer'],
   pix2seq: ['encoder', 'decoder', 'labels'],
+  sam: ['encoder', 'decoder'],
+  uniter: ['regions', 'itm', 'tokenizer'],
 };
 
 /** The file roles a pack of this kind must list (MODELS.md). */

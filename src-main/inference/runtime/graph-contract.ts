@@ -14,6 +14,8 @@ export interface TensorSpec {
   name?: string;
   dtypes: DType[];
   rank: number;
+  /** Several accepted ranks (SAM's encoder: [1,3,1024,1024] or [H,W,3]); `rank` is then the first. */
+  ranks?: number[];
   what: string;
 }
 
@@ -79,6 +81,43 @@ export const GRAPH_CONTRACT: Record<PackKind, Record<string, GraphSpec>> = {
       extraOutputs: false,
     },
   },
+  uniter: {
+    regions: {
+      inputs: [f32(4, 'image [1,3,H,W]', 'image')],
+      outputs: [f32(2, 'boxes [R,4]'), f32(1, 'scores [R]'), f32(2, 'features [R,2048]')],
+      extraOutputs: false,
+    },
+    itm: {
+      inputs: [
+        i64(2, 'input_ids [1,T]', 'input_ids'),
+        i64(2, 'position_ids [1,T]', 'position_ids'),
+        f32(3, 'img_feat [1,B,2048]', 'img_feat'),
+        f32(3, 'img_pos_feat [1,B,7]', 'img_pos_feat'),
+        i64(2, 'attention_mask [1,T+B]', 'attention_mask'),
+      ],
+      outputs: [f32(2, 'rank_logit [1,1]')],
+      extraOutputs: false,
+    },
+  },
+  sam: {
+    encoder: {
+      inputs: [{ dtypes: ['float32'], rank: 4, ranks: [4, 3], what: 'image [1,3,1024,1024] (normalised, padded) or [H,W,3] (raw 0–255)' }],
+      outputs: [f32(4, 'image_embeddings [1,256,64,64]')],
+      extraOutputs: false,
+    },
+    decoder: {
+      inputs: [
+        f32(4, 'image_embeddings [1,256,64,64]', 'image_embeddings'),
+        f32(3, 'point_coords [1,N,2]', 'point_coords'),
+        f32(2, 'point_labels [1,N]', 'point_labels'),
+        f32(4, 'mask_input [1,1,256,256]', 'mask_input'),
+        f32(1, 'has_mask_input [1]', 'has_mask_input'),
+        f32(1, 'orig_im_size [2] = (H, W)', 'orig_im_size'),
+      ],
+      outputs: [f32(4, 'masks [1,K,H,W]'), f32(2, 'iou_predictions [1,K]'), f32(4, 'low_res_masks [1,K,256,256]')],
+      extraOutputs: false,
+    },
+  },
 };
 
 type Meta = InferenceSession.ValueMetadata;
@@ -93,8 +132,9 @@ function checkTensor(file: string, side: 'input' | 'output', spec: TensorSpec, m
   if (!m.isTensor) throw mismatch(where, `is not a tensor; expected ${spec.what}`);
   if (!spec.dtypes.includes(m.type as DType))
     throw mismatch(where, `has dtype ${m.type}; expected ${spec.dtypes.join(' or ')} (${spec.what})`);
-  if (m.shape.length > 0 && m.shape.length !== spec.rank)
-    throw mismatch(where, `has rank ${m.shape.length} [${m.shape.join(',')}]; expected rank ${spec.rank} (${spec.what})`);
+  const ranks = spec.ranks ?? [spec.rank];
+  if (m.shape.length > 0 && !ranks.includes(m.shape.length))
+    throw mismatch(where, `has rank ${m.shape.length} [${m.shape.join(',')}]; expected rank ${ranks.join(' or ')} (${spec.what})`);
 }
 
 function mismatch(where: string, what: string): LwError {

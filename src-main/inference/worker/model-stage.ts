@@ -54,6 +54,10 @@ export function createModelStage(): ModelStage {
             const tensor = await inbox.take(req.handle);
             return { id, ok: true, result: await need().suggestPrepared({ ...tensor }, req.box, req.categories) };
           }
+          case 'segment': {
+            const tensor = await inbox.take(req.handle);
+            return { id, ok: true, result: await need().segmentPrepared({ ...tensor }, req.prompts) };
+          }
           case 'release':
             inbox.drop(req.handle);
             return { id, ok: true, result: null };

@@ -16,6 +16,7 @@ import type { InferenceEngine } from '../engine';
 import type { ImageSource } from '../image/pipeline';
 import type { Bbox } from '../../shared/contract';
 import type { AdapterCategory, EngineInfo, PackRef, PredictionResult, RunOptions, Suggestion } from '../types';
+import type { SamMask, SamPrompt } from '../sam/sam-types';
 import { startWorkerStages, type Endpoint, type StartStages } from './stage-endpoints';
 import { ModelResult, Prepared, Reply, type ModelRequest, type PrepRequest } from './worker-messages';
 
@@ -129,6 +130,17 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
     const prepared = await this.prepare(src);
     this.live.delete(prepared.handle);
     return this.model.call({ op: 'suggest', handle: prepared.handle, box, categories }, ModelResult.suggest);
+  }
+
+  async segment(src: ImageSource, prompts: SamPrompt[]): Promise<SamMask[]> {
+    return this.segmentPrepared(await this.prepare(src), prompts);
+  }
+
+  /** Segments an image already prepared (a job's prefetched handle); the handle is used up. */
+  async segmentPrepared(prepared: PreparedHandle, prompts: SamPrompt[]): Promise<SamMask[]> {
+    if (!this.live.delete(prepared.handle))
+      throw new LwError('INVALID_ARGUMENT', `Unknown or already used prepared image ${prepared.handle}`, 'Call prepare() again: a prepared image is single-use.');
+    return this.model.call({ op: 'segment', handle: prepared.handle, prompts }, ModelResult.segment);
   }
 
   /** Drops a prepared image that will not be run. */

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { Bbox, ErrorPayload } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { AdapterCategory, EngineInfo, PackRef, PredictionResult, PrepSpec, RunOptions, Suggestion } from '../types';
+import { SamMask, SamPrompt } from '../sam/sam-types';
 
 /** Which stage a worker thread or utility process is. */
 export const Stage = z.enum(['prep', 'model']);
@@ -68,6 +69,7 @@ export const ModelRequest = z.discriminatedUnion('op', [
   z.object({ id: z.number().int(), op: z.literal('open'), pack: z.union([z.string().min(1), PackRef]) }),
   z.object({ id: z.number().int(), op: z.literal('run'), handle: z.number().int(), categories: z.array(AdapterCategory), opts: RunOptions.optional() }),
   z.object({ id: z.number().int(), op: z.literal('suggest'), handle: z.number().int(), box: Bbox, categories: z.array(AdapterCategory) }),
+  z.object({ id: z.number().int(), op: z.literal('segment'), handle: z.number().int(), prompts: z.array(SamPrompt) }),
   /** A prepared image that will not be run (its job stopped, or another pack failed to prepare it). */
   z.object({ id: z.number().int(), op: z.literal('release'), handle: z.number().int() }),
   z.object({ id: z.number().int(), op: z.literal('close') }),
@@ -79,6 +81,7 @@ export const ModelResult = {
   open: EngineInfo,
   run: PredictionResult,
   suggest: z.array(Suggestion),
+  segment: z.array(SamMask),
   release: z.null(),
   close: z.null(),
 } satisfies Record<ModelRequest['op'], z.ZodType>;
