@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import type { Bench, BenchResult } from './types';
 import { timeIt } from './types';
 import { REPO_ROOT } from '../src-main/testing/cli';
 import { ProjectService } from '../src-main/services/project-service';
-import { plantedImage, RED, BLUE } from '../src-main/testing/planted-images';
+import { writeJobBenchImages } from '../src-main/testing/planted-images';
 
 const N = Number(process.env.BENCH_JOB_IMAGES ?? 80);
 const BIN = join(REPO_ROOT, 'bin', 'labelwright.js');
@@ -25,13 +25,7 @@ const bench: Bench = async () => {
   mkdirSync(join(dir, 'img'), { recursive: true });
   const results: BenchResult[] = [];
   try {
-    for (let i = 0; i < N; i++) {
-      const png = await plantedImage(640, 480, [
-        { x: 20 + ((i * 37) % 400), y: 30 + ((i * 23) % 250), w: 128, h: 128, colour: RED },
-        { x: 400 - ((i * 11) % 300), y: 300 - ((i * 7) % 200), w: 96, h: 80, colour: BLUE },
-      ]);
-      writeFileSync(join(dir, 'img', `${String(i).padStart(4, '0')}.png`), png);
-    }
+    await writeJobBenchImages(join(dir, 'img'), N);
     const pristine = join(dir, 'p.lw');
     const svc = ProjectService.create(pristine);
     await svc.addFolder(join(dir, 'img'));

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Bench, BenchResult } from './types';
@@ -10,7 +10,7 @@ import { commitImage } from '../src-main/jobs/commit-image';
 import { createJob, itemCounts } from '../src-main/jobs/job-store';
 import { claimNext } from '../src-main/jobs/claims';
 import { thisWorker } from '../src-main/jobs/worker-identity';
-import { plantedImage, RED, BLUE } from '../src-main/testing/planted-images';
+import { writeJobBenchImages } from '../src-main/testing/planted-images';
 import type { PredictionResult } from '../src-main/inference/types';
 
 const N = Number(process.env.BENCH_JOB_IMAGES ?? 80);
@@ -26,13 +26,7 @@ const bench: Bench = async () => {
   mkdirSync(join(dir, 'img'), { recursive: true });
   const results: BenchResult[] = [];
   try {
-    for (let i = 0; i < N; i++) {
-      const png = await plantedImage(640, 480, [
-        { x: 20 + ((i * 37) % 400), y: 30 + ((i * 23) % 250), w: 128, h: 128, colour: RED },
-        { x: 400 - ((i * 11) % 300), y: 300 - ((i * 7) % 200), w: 96, h: 80, colour: BLUE },
-      ]);
-      writeFileSync(join(dir, 'img', `${String(i).padStart(4, '0')}.png`), png, { flag: 'w' });
-    }
+    await writeJobBenchImages(join(dir, 'img'), N);
     const project = join(dir, 'p.lw');
     const svc = ProjectService.create(project);
     await svc.addFolder(join(dir, 'img'));

@@ -1,4 +1,6 @@
 /** Synthetic test images (sharp) and geometry helpers for the inference tests and bench. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync as zlibSync } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -69,4 +71,18 @@ function crc32(buf: Buffer): number {
   let c = 0xffffffff;
   for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The benches' job images: `n` 640×480 PNGs in `folder`, each with a red and a blue square
+ * at positions that vary from image to image (0000.png, 0001.png, …).
+ */
+export async function writeJobBenchImages(folder: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const png = await plantedImage(640, 480, [
+      { x: 20 + ((i * 37) % 400), y: 30 + ((i * 23) % 250), w: 128, h: 128, colour: RED },
+      { x: 400 - ((i * 11) % 300), y: 300 - ((i * 7) % 200), w: 96, h: 80, colour: BLUE },
+    ]);
+    writeFileSync(join(folder, `${String(i).padStart(4, '0')}.png`), png);
+  }
 }

@@ -1,16 +1,16 @@
 /**
  * Class suggestions for the editor: one inference worker kept warm for the last pack asked
- * for, so each box a person draws costs one decoder call (and one encoder call per new image)
- * off the session's thread. The session (app/session.ts) serves it as `models.suggest`.
+ * for (worker/warm-engine.ts), so each box a person draws costs one decoder call (and one
+ * encoder call per new image) off the session's thread. The session (app/session.ts) serves it as `models.suggest`.
  */
 import type { Bbox, Category } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import type { AdapterCategory, Suggestion } from '../types';
-import { createWorkerEngine, type WorkerEngine } from '../worker/worker-engine';
+import { WarmEngine } from '../worker/warm-engine';
 import { findPack } from '../packs/installed-packs';
 
 export class BoxSuggester {
-  private current: { pack: string; engine: Promise<WorkerEngine> } | null = null;
+  private readonly warm = new WarmEngine();
 
   /**
    * Ranks the project's categories (or those of `categoryIds`) for `box` on the image at
@@ -20,27 +20,11 @@ export class BoxSuggester {
     const chosen = categoryIds ? categories.filter((c) => categoryIds.includes(c.id)) : categories;
     if (!chosen.length) throw new LwError('INVALID_ARGUMENT', 'No categories to rank', 'Add categories to the project first.');
     const asked: AdapterCategory[] = chosen.map((c) => ({ id: c.id, name: c.name, prompt: c.prompt, threshold: c.threshold }));
-    return (await this.engineFor(pack)).suggest(imagePath, box, asked);
-  }
-
-  private engineFor(pack: string): Promise<WorkerEngine> {
-    if (this.current?.pack !== pack) {
-      const previous = this.current;
-      const engine = createWorkerEngine({ pack });
-      this.current = { pack, engine };
-      // A pack that fails to load is not kept: the next call tries again.
-      engine.catch(() => {
-        if (this.current?.engine === engine) this.current = null;
-      });
-      void previous?.engine.then((e) => e.close()).catch(() => undefined);
-    }
-    return this.current!.engine;
+    return (await this.warm.get(pack)).suggest(imagePath, box, asked);
   }
 
   async close(): Promise<void> {
-    const c = this.current;
-    this.current = null;
-    if (c) await c.engine.then((e) => e.close()).catch(() => undefined);
+    await this.warm.close();
   }
 }
 

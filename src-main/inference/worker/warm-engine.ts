@@ -1,6 +1,6 @@
 /**
  * One worker engine kept warm for the last pack asked for (the editor's per-click model calls:
- * SAM's segmenter). Asking for another pack closes the previous engine; a pack that fails to
+ * SAM's segmenter, Pix2seq's class suggestions). Asking for another pack closes the previous engine; a pack that fails to
  * load is not kept, so the next call tries again.
  */
 import { createWorkerEngine, type WorkerEngine } from './worker-engine';
