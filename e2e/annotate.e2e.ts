@@ -174,6 +174,7 @@ test('annotate: pre-label, correct, undo, review, export', async ({ app, workspa
   await test.step('correction report', async () => {
     await app.report.show();
     await expect(app.report.row('red')).toBeVisible();
+    await expect(page.locator('[data-testid="report-model-row"][data-pack="glip-fixture"]')).toBeVisible();
     await app.screenshot('correction-report', true);
   });
 });

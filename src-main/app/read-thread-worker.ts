@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { isLwError } from '../shared/errors';
 import { ReadSnapshot } from '../db/read-snapshot';
 import { exportCoco } from '../coco/export';
-import { correctionReport } from '../services/corrections';
+import { correctionReport, correctionReportByModel } from '../services/corrections';
 import type { ReadRequest, ReadThreadMessage } from './read-thread';
 
 const post = (m: ReadThreadMessage) => parentPort!.postMessage(m);
@@ -17,7 +17,7 @@ async function serve(req: ReadRequest): Promise<unknown> {
   if (req.kind === 'export') return exportCoco({ path: req.projectPath }, req.outPath, req.options, (progress) => post({ id: req.id, type: 'progress', progress }));
   const snapshot = new ReadSnapshot(req.projectPath);
   try {
-    return correctionReport(snapshot);
+    return req.kind === 'correctionsByModel' ? correctionReportByModel(snapshot) : correctionReport(snapshot);
   } finally {
     snapshot.close();
   }

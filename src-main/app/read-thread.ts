@@ -14,14 +14,14 @@
  * its preview); it is unref'd while idle, so it never keeps a process alive.
  */
 import { Worker } from 'node:worker_threads';
-import type { CorrectionRow } from '../shared/api';
+import type { CorrectionRow, ModelCorrectionRow } from '../shared/api';
 import type { CocoExportOptions, ErrorCode } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { CocoExportSummary, ExportProgress } from '../coco/export';
 import { checkExportTarget } from '../coco/export-target';
 
 /** What the thread is asked to do. */
-type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' };
+type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' };
 export type ReadRequest = { id: number; projectPath: string } & ReadWork;
 
 export type ReadThreadMessage = { id: number } & (
@@ -68,6 +68,11 @@ export class ReadThread {
   /** services/corrections.ts's report, read from a snapshot of the project. */
   corrections(project: { readonly path: string }): Promise<CorrectionRow[]> {
     return this.request<CorrectionRow[]>('corrections report', project.path, { kind: 'corrections' });
+  }
+
+  /** The same report per model (services/corrections.ts's correctionReportByModel). */
+  correctionsByModel(project: { readonly path: string }): Promise<ModelCorrectionRow[]> {
+    return this.request<ModelCorrectionRow[]>('corrections report by model', project.path, { kind: 'correctionsByModel' });
   }
 
   async close(): Promise<void> {

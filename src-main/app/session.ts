@@ -271,6 +271,7 @@ export class AppSession {
       },
 
       'report.corrections': () => this.readThread.corrections(p()),
+      'report.correctionsByModel': () => this.readThread.correctionsByModel(p()),
     };
   }
 

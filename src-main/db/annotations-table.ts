@@ -193,6 +193,8 @@ export interface CorrectionSourceRow {
   py: number | null;
   pw: number | null;
   ph: number | null;
+  /** The pack whose run made the prediction (null for a person's, or when the prediction row is gone). */
+  pack_id: string | null;
 }
 
 /**
@@ -204,8 +206,8 @@ export function iterateCorrectionRows(h: DbHandle): IterableIterator<CorrectionS
   return streaming(
     h,
     `SELECT CASE WHEN a.source = 'human' THEN a.category_id ELSE ifnull(p.category_id, a.category_id) END AS category_id,
-            a.source, a.state, a.x, a.y, a.w, a.h, p.x AS px, p.y AS py, p.w AS pw, p.h AS ph
-     FROM annotations a LEFT JOIN predictions p ON p.id = a.prediction_id
+            a.source, a.state, a.x, a.y, a.w, a.h, p.x AS px, p.y AS py, p.w AS pw, p.h AS ph, r.pack_id
+     FROM annotations a LEFT JOIN predictions p ON p.id = a.prediction_id LEFT JOIN runs r ON r.id = p.run_id
      WHERE a.state != 'archived'`,
   ).iterate() as IterableIterator<CorrectionSourceRow>;
 }

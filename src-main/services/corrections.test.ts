@@ -1,8 +1,13 @@
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTmp } from '../testing/tmp';
 import { ProjectService } from './project-service';
 import { insertImages, insertPredictions } from '../testing/workspace-fixture';
+import { makeJobImages } from '../testing/job-projects';
+import { runCli } from '../testing/cli';
+import { serveProject } from '../testing/served-project';
+import { correctionReportByModel } from './corrections';
 
 const tmp = useTmp();
 
@@ -33,6 +38,92 @@ describe('report.corrections', () => {
       { categoryId: red, name: 'red', predictions: 4, acceptedUnchanged: 1, edited: 2, editedMeanIou: 0.75, rejected: 1, pending: 0, humanAdded: 0 },
       { categoryId: blue, name: 'blue', predictions: 1, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 1, humanAdded: 1 },
       { categoryId: green, name: 'green', predictions: 0, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 0, humanAdded: 1 },
+    ]);
+  });
+});
+
+describe('report.correctionsByModel', () => {
+  it('counts each pack\'s output by the same rules, through the read thread', async () => {
+    const d = tmp();
+    // Four planted squares (img000 blue, img001 red, img002 blue, img003 red): the first two
+    // are pre-labeled by GLIP, the other two, added later, by Pix2seq (`--images unlabeled`).
+    await makeJobImages(join(d, 'all'), 4);
+    for (const [dir, names] of [['a', ['img000', 'img001']], ['b', ['img002', 'img003']]] as const) {
+      mkdirSync(join(d, dir));
+      for (const n of names) renameSync(join(d, 'all', `${n}.png`), join(d, dir, `${n}.png`));
+    }
+    const p = join(d, 'p.lw');
+    for (const args of [
+      ['init', p],
+      ['add', p, join(d, 'a')],
+      ['categories', p, 'add', 'red,blue'],
+      ['prelabel', p, '--pack', 'glip-fixture'],
+      ['add', p, join(d, 'b')],
+      ['prelabel', p, '--pack', 'pix2seq-fixture'],
+    ]) {
+      const r = runCli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+
+    const served = await serveProject(join(d, 'served'));
+    try {
+      const { client } = served;
+      await client.call('project.open', { path: p });
+      const page = await client.call('images.query', { limit: 10 });
+      const byName = new Map(page.items.map((i) => [i.name.replace(/\.png$/, ''), i.id]));
+      const only = async (name: string) => {
+        const { annotations } = await client.call('images.get', { id: byName.get(name)! });
+        // each fixture found the one square: one pending model annotation per image
+        expect(annotations.map((a) => [a.source, a.state])).toEqual([['model', 'pending']]);
+        return annotations[0];
+      };
+      const [g0, g1, x2] = [await only('img000'), await only('img001'), await only('img002')];
+      await only('img003');
+      await client.call('annotations.apply', { imageId: g0.imageId, changes: [{ op: 'update', id: g0.id, patch: { state: 'accepted' } }] });
+      await client.call('annotations.apply', { imageId: g1.imageId, changes: [{ op: 'update', id: g1.id, patch: { state: 'rejected' } }] });
+      // twice as wide, same corner and height: IoU with the predicted box is exactly 1/2
+      const [x, y, w, h] = x2.bbox;
+      await client.call('annotations.apply', { imageId: x2.imageId, changes: [{ op: 'update', id: x2.id, patch: { bbox: [x, y, 2 * w, h], state: 'accepted' } }] });
+      // a person's box counts for no model
+      await client.call('annotations.apply', { imageId: x2.imageId, changes: [{ op: 'create', categoryId: x2.categoryId, bbox: [1, 1, 5, 5] }] });
+
+      const report = await client.call('report.correctionsByModel', {});
+      expect(report).toEqual([
+        { packId: 'glip-fixture', predictions: 2, acceptedUnchanged: 1, edited: 0, editedMeanIou: null, rejected: 1, pending: 0 },
+        { packId: 'pix2seq-fixture', predictions: 2, acceptedUnchanged: 0, edited: 1, editedMeanIou: expect.closeTo(0.5, 9), rejected: 0, pending: 1 },
+      ]);
+      // the per-category report counts the same decisions (blue: img000, img002; red: img001, img003)
+      const perCategory = await client.call('report.corrections', {});
+      expect(perCategory.map(({ name, predictions, acceptedUnchanged, edited, rejected, pending, humanAdded }) => ({ name, predictions, acceptedUnchanged, edited, rejected, pending, humanAdded }))).toEqual([
+        { name: 'red', predictions: 2, acceptedUnchanged: 0, edited: 0, rejected: 1, pending: 1, humanAdded: 0 },
+        { name: 'blue', predictions: 2, acceptedUnchanged: 1, edited: 1, rejected: 0, pending: 0, humanAdded: 1 },
+      ]);
+    } finally {
+      await served.close();
+    }
+  }, 180_000);
+
+  it('counts output whose prediction row is gone under an unknown model, last, without an IoU', () => {
+    const svc = ProjectService.create(join(tmp(), 'p.lw'));
+    const [img] = insertImages(svc, [{ path: '/d/a.png', width: 200, height: 200 }]);
+    const [red] = svc.addCategories([{ name: 'red' }]).map((c) => c.id);
+    // each call records its own run of glip-fixture
+    const kept = insertPredictions(svc, [{ imageId: img, categoryId: red, bbox: [0, 0, 10, 10], score: 0.9 }]);
+    const lost = insertPredictions(svc, [
+      { imageId: img, categoryId: red, bbox: [20, 20, 10, 10], score: 0.8 },
+      { imageId: img, categoryId: red, bbox: [40, 40, 10, 10], score: 0.7 },
+    ]);
+    svc.applyAnnotationChanges(img, [
+      { op: 'update', id: kept[0][1]!, patch: { state: 'accepted' } },
+      { op: 'update', id: lost[0][1]!, patch: { state: 'rejected' } },
+      { op: 'update', id: lost[1][1]!, patch: { bbox: [40, 40, 20, 10], state: 'accepted' } },
+    ]);
+    // no command deletes a run; a project edited by hand (or by older tools) can lack one
+    const { maxRun } = svc.pdb.db.prepare(`SELECT max(id) AS maxRun FROM runs`).get() as { maxRun: number };
+    svc.pdb.db.prepare(`DELETE FROM runs WHERE id = ?`).run(maxRun);
+    expect(correctionReportByModel(svc.pdb)).toEqual([
+      { packId: 'glip-fixture', predictions: 1, acceptedUnchanged: 1, edited: 0, editedMeanIou: null, rejected: 0, pending: 0 },
+      { packId: null, predictions: 2, acceptedUnchanged: 0, edited: 1, editedMeanIou: null, rejected: 1, pending: 0 },
     ]);
   });
 });

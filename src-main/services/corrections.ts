@@ -1,8 +1,8 @@
-import type { CorrectionRow } from '../shared/api';
+import type { CorrectionRow, ModelCorrectionRow } from '../shared/api';
 import type { Bbox } from '../shared/contract';
 import type { DbHandle } from '../db/statements';
 import { allCategories } from '../db/categories-table';
-import { iterateCorrectionRows } from '../db/annotations-table';
+import { iterateCorrectionRows, type CorrectionSourceRow } from '../db/annotations-table';
 
 /**
  * How much people corrected the models, per category. Every annotation that came from
@@ -21,41 +21,68 @@ import { iterateCorrectionRows } from '../db/annotations-table';
  * - humanAdded: source `human`, state `accepted` or `pending`.
  */
 export function correctionReport(pdb: DbHandle): CorrectionRow[] {
-  const cats = allCategories(pdb);
-  const rows = new Map<number, CorrectionRow & { iouSum: number; iouN: number }>();
-  for (const c of cats)
-    rows.set(c.id, {
-      categoryId: c.id,
-      name: c.name,
-      predictions: 0,
-      acceptedUnchanged: 0,
-      edited: 0,
-      editedMeanIou: null,
-      rejected: 0,
-      pending: 0,
-      humanAdded: 0,
-      iouSum: 0,
-      iouN: 0,
-    });
+  const rows = new Map(allCategories(pdb).map((c) => [c.id, { categoryId: c.id, name: c.name, ...emptyTally() }]));
   for (const r of iterateCorrectionRows(pdb)) {
     const row = rows.get(r.category_id);
-    if (!row) continue;
-    if (r.source === 'human') {
-      if (r.state !== 'rejected') row.humanAdded++;
-      continue;
-    }
-    row.predictions++;
-    if (r.state === 'rejected') row.rejected++;
-    else if (r.source === 'model-edited') {
-      row.edited++;
-      if (r.px !== null) {
-        row.iouSum += boxIou([r.px, r.py!, r.pw!, r.ph!], [r.x, r.y, r.w, r.h]);
-        row.iouN++;
-      }
-    } else if (r.state === 'accepted') row.acceptedUnchanged++;
-    else row.pending++;
+    if (row) tally(row, r);
   }
-  return [...rows.values()].map(({ iouSum, iouN, ...row }) => ({ ...row, editedMeanIou: iouN ? iouSum / iouN : null }));
+  return [...rows.values()].map(finish);
+}
+
+/**
+ * The same figures per model: model output counted under the pack whose run made its
+ * prediction (packId null: the prediction row is gone, so the model is unknown). People's
+ * annotations belong to no model and are left out. Sorted by pack id, unknown last.
+ */
+export function correctionReportByModel(pdb: DbHandle): ModelCorrectionRow[] {
+  const rows = new Map<string | null, { packId: string | null } & Tally>();
+  for (const r of iterateCorrectionRows(pdb)) {
+    if (r.source === 'human') continue;
+    let row = rows.get(r.pack_id);
+    if (!row) rows.set(r.pack_id, (row = { packId: r.pack_id, ...emptyTally() }));
+    tally(row, r);
+  }
+  return [...rows.values()]
+    .sort((a, b) => (a.packId === null ? 1 : b.packId === null ? -1 : a.packId < b.packId ? -1 : a.packId > b.packId ? 1 : 0))
+    .map(({ humanAdded: _human, ...row }) => finish(row));
+}
+
+type Outcome = 'acceptedUnchanged' | 'edited' | 'rejected' | 'pending' | 'humanAdded';
+
+/** The one rule both reports count by (see correctionReport); null: a person's rejected annotation, counted nowhere. */
+function outcomeOf(r: CorrectionSourceRow): Outcome | null {
+  if (r.source === 'human') return r.state === 'rejected' ? null : 'humanAdded';
+  if (r.state === 'rejected') return 'rejected';
+  if (r.source === 'model-edited') return 'edited';
+  return r.state === 'accepted' ? 'acceptedUnchanged' : 'pending';
+}
+
+interface Tally {
+  predictions: number;
+  acceptedUnchanged: number;
+  edited: number;
+  rejected: number;
+  pending: number;
+  humanAdded: number;
+  iouSum: number;
+  iouN: number;
+}
+
+const emptyTally = (): Tally => ({ predictions: 0, acceptedUnchanged: 0, edited: 0, rejected: 0, pending: 0, humanAdded: 0, iouSum: 0, iouN: 0 });
+
+function tally(t: Tally, r: CorrectionSourceRow): void {
+  const outcome = outcomeOf(r);
+  if (!outcome) return;
+  t[outcome]++;
+  if (outcome !== 'humanAdded') t.predictions++;
+  if (outcome === 'edited' && r.px !== null) {
+    t.iouSum += boxIou([r.px, r.py!, r.pw!, r.ph!], [r.x, r.y, r.w, r.h]);
+    t.iouN++;
+  }
+}
+
+function finish<T extends Omit<Tally, 'humanAdded'>>({ iouSum, iouN, ...row }: T): Omit<T, 'iouSum' | 'iouN'> & { editedMeanIou: number | null } {
+  return { ...row, editedMeanIou: iouN ? iouSum / iouN : null };
 }
 
 /** IoU of two COCO boxes; two empty boxes at the same place count as identical. */

@@ -239,6 +239,13 @@ export const CorrectionRow = z.object({
 });
 export type CorrectionRow = z.infer<typeof CorrectionRow>;
 
+/** The correction report's figures per model (no humanAdded: people's annotations belong to no model). */
+export const ModelCorrectionRow = CorrectionRow.omit({ categoryId: true, name: true, humanAdded: true }).extend({
+  /** The pack whose run made the predictions; null when the prediction rows are gone (model unknown). */
+  packId: z.string().nullable(),
+});
+export type ModelCorrectionRow = z.infer<typeof ModelCorrectionRow>;
+
 export const SessionInfo = z.object({
   project: z.object({ path: z.string(), name: z.string() }).nullable(),
   /** Where the renderer loads pixels: `{id}` is replaced by the image id. */
@@ -354,6 +361,7 @@ export const api = {
   'export.coco': m(ExportRequest, ExportSummary.extend({ path: z.string(), bytes: z.number() })),
 
   'report.corrections': m(Empty, z.array(CorrectionRow)),
+  'report.correctionsByModel': m(Empty, z.array(ModelCorrectionRow)),
 } as const;
 
 export type Api = typeof api;

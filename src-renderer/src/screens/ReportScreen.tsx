@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CorrectionRow } from '../../../src-main/shared/api';
+import type { CorrectionRow, ModelCorrectionRow } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../../../src-main/shared/rpc';
 
@@ -11,12 +11,14 @@ const SERIES = [
   { key: 'humanAdded', label: 'Added by hand', color: '#5a9be0' },
 ] as const;
 
-/** How much people corrected the models, per category (`report.corrections`). */
+/** How much people corrected the models, per category (`report.corrections`) and per model (`report.correctionsByModel`). */
 export function ReportScreen() {
   const { client, toast, dataVersion } = useApp();
   const [rows, setRows] = useState<CorrectionRow[] | null>(null);
+  const [byModel, setByModel] = useState<ModelCorrectionRow[] | null>(null);
   useEffect(() => {
     client.call('report.corrections', {}).then(setRows, (e) => toast(errorMessage(e), 'error'));
+    client.call('report.correctionsByModel', {}).then(setByModel, (e) => toast(errorMessage(e), 'error'));
   }, [client, toast, dataVersion]);
 
   if (!rows) return <div className="empty">Loading…</div>;
@@ -67,8 +69,50 @@ export function ReportScreen() {
           </tr>
         </tbody>
       </table>
+      {byModel && <ByModelTable rows={byModel} />}
       <BarChart rows={rows} />
     </div>
+  );
+}
+
+/** The same figures per model pack; predictions whose run is gone count under "unknown model". */
+function ByModelTable({ rows }: { rows: ModelCorrectionRow[] }) {
+  return (
+    <>
+      <h3>By model</h3>
+      {rows.length === 0 ? (
+        <p className="muted">No model output yet.</p>
+      ) : (
+        <table className="table" data-testid="report-by-model">
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th className="num">Predictions</th>
+              <th className="num">Accepted unchanged</th>
+              <th className="num">Edited</th>
+              <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">
+                Edited mean IoU
+              </th>
+              <th className="num">Rejected</th>
+              <th className="num">Pending</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.packId ?? ''} data-testid="report-model-row" data-pack={r.packId ?? ''}>
+                <td>{r.packId ?? <span className="muted">unknown model</span>}</td>
+                <td className="num">{r.predictions}</td>
+                <td className="num">{r.acceptedUnchanged}</td>
+                <td className="num">{r.edited}</td>
+                <td className="num">{r.editedMeanIou != null ? r.editedMeanIou.toFixed(3) : '—'}</td>
+                <td className="num">{r.rejected}</td>
+                <td className="num">{r.pending}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 
