@@ -33,14 +33,7 @@ export function ReportScreen() {
         <thead>
           <tr>
             <th>Category</th>
-            <th className="num">Predictions</th>
-            <th className="num">Accepted unchanged</th>
-            <th className="num">Edited</th>
-            <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">
-              Edited mean IoU
-            </th>
-            <th className="num">Rejected</th>
-            <th className="num">Pending</th>
+            <DecisionHeads />
             <th className="num">Added by hand</th>
           </tr>
         </thead>
@@ -48,12 +41,7 @@ export function ReportScreen() {
           {rows.map((r) => (
             <tr key={r.categoryId} data-testid="report-row" data-name={r.name}>
               <td>{r.name}</td>
-              <td className="num">{r.predictions}</td>
-              <td className="num">{r.acceptedUnchanged}</td>
-              <td className="num">{r.edited}</td>
-              <td className="num">{r.editedMeanIou != null ? r.editedMeanIou.toFixed(3) : '—'}</td>
-              <td className="num">{r.rejected}</td>
-              <td className="num">{r.pending}</td>
+              <DecisionCells r={r} />
               <td className="num">{r.humanAdded}</td>
             </tr>
           ))}
@@ -75,6 +63,40 @@ export function ReportScreen() {
   );
 }
 
+type Decisions = Pick<
+  ModelCorrectionRow,
+  'predictions' | 'acceptedUnchanged' | 'edited' | 'editedMeanIou' | 'rejected' | 'pending'
+>;
+
+/** The columns both tables share: what happened to the model's predictions. */
+function DecisionHeads() {
+  return (
+    <>
+      <th className="num">Predictions</th>
+      <th className="num">Accepted unchanged</th>
+      <th className="num">Edited</th>
+      <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">
+        Edited mean IoU
+      </th>
+      <th className="num">Rejected</th>
+      <th className="num">Pending</th>
+    </>
+  );
+}
+
+function DecisionCells({ r }: { r: Decisions }) {
+  return (
+    <>
+      <td className="num">{r.predictions}</td>
+      <td className="num">{r.acceptedUnchanged}</td>
+      <td className="num">{r.edited}</td>
+      <td className="num">{r.editedMeanIou != null ? r.editedMeanIou.toFixed(3) : '—'}</td>
+      <td className="num">{r.rejected}</td>
+      <td className="num">{r.pending}</td>
+    </>
+  );
+}
+
 /** The same figures per model pack; predictions whose run is gone count under "unknown model". */
 function ByModelTable({ rows }: { rows: ModelCorrectionRow[] }) {
   return (
@@ -87,26 +109,14 @@ function ByModelTable({ rows }: { rows: ModelCorrectionRow[] }) {
           <thead>
             <tr>
               <th>Model</th>
-              <th className="num">Predictions</th>
-              <th className="num">Accepted unchanged</th>
-              <th className="num">Edited</th>
-              <th className="num" title="Mean IoU between the predicted and the final box, over edited ones">
-                Edited mean IoU
-              </th>
-              <th className="num">Rejected</th>
-              <th className="num">Pending</th>
+              <DecisionHeads />
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.packId ?? ''} data-testid="report-model-row" data-pack={r.packId ?? ''}>
                 <td>{r.packId ?? <span className="muted">unknown model</span>}</td>
-                <td className="num">{r.predictions}</td>
-                <td className="num">{r.acceptedUnchanged}</td>
-                <td className="num">{r.edited}</td>
-                <td className="num">{r.editedMeanIou != null ? r.editedMeanIou.toFixed(3) : '—'}</td>
-                <td className="num">{r.rejected}</td>
-                <td className="num">{r.pending}</td>
+                <DecisionCells r={r} />
               </tr>
             ))}
           </tbody>
