@@ -3,7 +3,7 @@ import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
 import * as categories from '../db/categories-table';
 import { countAnnotationsInCategory } from '../db/annotations-table';
-import { paletteColor } from './palette';
+import { colorForNewCategory } from './palette';
 
 /** Names compare trimmed, Unicode-normalised and case-insensitively. */
 export function nameKey(name: string): string {
@@ -39,7 +39,8 @@ export function insertCategory(pdb: ProjectDb, raw: CategoryInput): Category {
     supercategory: input.supercategory ?? null,
     now: Date.now(),
   });
-  categories.setCategoryColor(pdb, newId, input.color ?? paletteColor(newId));
+  // Only here, at creation: a rename never recolours (people may have learned the colour).
+  categories.setCategoryColor(pdb, newId, input.color ?? colorForNewCategory(newId, input.name));
   return resolveCategory(pdb, newId);
 }
 

@@ -27,7 +27,7 @@ export const register: RegisterCommand = (program, action) => {
     .option('--prompt <text>', 'text the models are prompted with (default: the name)')
     .option('--threshold <score>', 'per-class score threshold in [0, 1]')
     .option('--supercategory <name>', 'COCO supercategory')
-    .option('--color <#rrggbb>', 'display colour (default: from the stable palette)')
+    .option('--color <#rrggbb>', 'display colour (default: the colour the name names, e.g. "blue", else the stable palette)')
     .addOption(new Option('--force', 'remove even if annotations use the category (they are removed too)'))
     .action(
       action(async (opts, project: string, verb: string, args: string[], flags: CategoryFlags) => {

@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { Group, Image as KImage, Layer, Line, Rect, Text } from 'react-konva';
-import { annotationLook, fitLabel } from './annotation-look';
+import { annotationLook, fitLabel, labelTextColor, outlineHalo } from './annotation-look';
 import type { Annotation, Category } from '../../../src-main/shared/contract';
 import { maskSprite } from './masks';
 import { FALLBACK_COLOR } from './tools';
@@ -102,6 +102,7 @@ const AnnotationBox = memo(function AnnotationBox({
   locked,
 }: BoxProps) {
   const look = annotationLook(a);
+  const halo = outlineHalo(color);
   const pending = a.state === 'pending';
   const rejected = a.state === 'rejected';
   const fontSize = 11 / zoom;
@@ -120,6 +121,20 @@ const AnnotationBox = memo(function AnnotationBox({
       opacity={rejected ? 0.4 : faded ? 0.45 : 1}
       listening={!rejected}
     >
+      {halo && (
+        <Rect
+          x={x}
+          y={y}
+          width={w}
+          height={h}
+          stroke={halo}
+          strokeWidth={look.stroke + 2}
+          strokeScaleEnabled={false}
+          dash={look.dash ? look.dash.map((d) => d / zoom) : undefined}
+          listening={false}
+          perfectDrawEnabled={false}
+        />
+      )}
       <Rect
         name={rejected ? '' : `ann-${a.id}`}
         x={x}
@@ -162,7 +177,7 @@ const AnnotationBox = memo(function AnnotationBox({
             y={y - fontSize * 1.3}
             text={label}
             fontSize={fontSize}
-            fill="#111"
+            fill={look.tag === 'edited' ? '#111' : labelTextColor(color)}
             fontStyle={pending ? 'italic' : 'bold'}
             textDecoration={rejected ? 'line-through' : ''}
           />

@@ -43,3 +43,41 @@ export function fitLabel(name: string, suffix: string, maxChars: number): string
   const room = Math.max(MIN_NAME_CHARS, Math.floor(maxChars) - suffix.length);
   return (name.length > room ? `${name.slice(0, room - 1).trimEnd()}…` : name) + suffix;
 }
+
+const DARK_TEXT = '#111111';
+const LIGHT_TEXT = '#ffffff';
+
+/** WCAG relative luminance of '#rrggbb'. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/**
+ * The text colour for a label filled with a category's colour: dark or white, whichever
+ * contrasts more (WCAG ratio), so a "black" or "navy" category's label is readable too.
+ * Anything but '#rrggbb' (a colour someone typed otherwise) keeps the dark text.
+ */
+export function labelTextColor(fill: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(fill)) return DARK_TEXT;
+  const l = luminance(fill);
+  const onDark = (l + 0.05) / (luminance(DARK_TEXT) + 0.05);
+  const onLight = (luminance(LIGHT_TEXT) + 0.05) / (l + 0.05);
+  return onLight > onDark ? LIGHT_TEXT : DARK_TEXT;
+}
+
+/**
+ * A box outline in a very light or very dark colour ("white", "black", navy, pale yellow)
+ * vanishes on the sky or in a shadow: such outlines get a thin halo of the opposite tone
+ * underneath. Mid-tone colours read on both and get none (one shape less per box).
+ */
+export function outlineHalo(stroke: string): string | null {
+  if (!/^#[0-9a-f]{6}$/i.test(stroke)) return null;
+  const l = luminance(stroke);
+  if (l > 0.6) return 'rgba(0,0,0,0.7)';
+  if (l < 0.05) return 'rgba(255,255,255,0.7)';
+  return null;
+}
