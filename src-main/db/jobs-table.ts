@@ -162,6 +162,16 @@ export function claimHolders(h: DbHandle, jobId: number): ClaimHolder[] {
   ).all(jobId) as ClaimHolder[];
 }
 
+/** When anything on a job last changed: the job row or any of its items (ms since the epoch). */
+export function lastJobActivity(h: DbHandle, jobId: number): number {
+  const r = stmt(
+    h,
+    `SELECT max(coalesce((SELECT updated_at FROM jobs WHERE id = @jobId), 0),
+                coalesce((SELECT max(updated_at) FROM job_items WHERE job_id = @jobId), 0)) AS at`,
+  ).get({ jobId }) as { at: number };
+  return r.at;
+}
+
 /** One item's state and claim (the check before a commit). */
 export function itemClaim(h: DbHandle, jobId: number, imageId: number): { state: ItemState; owner: string | null } | undefined {
   return stmt(h, `SELECT state, owner FROM job_items WHERE job_id = ? AND image_id = ?`).get(jobId, imageId) as

@@ -53,3 +53,18 @@ export function othersClaims(pdb: ProjectDb, jobId: number, self: WorkerIdentity
     .filter((h) => h.id !== self.id)
     .reduce((n, h) => n + h.claims, 0);
 }
+
+/**
+ * Whether a job that reads `running` has no live worker left (they were killed, or their
+ * machine went away), by the same rules that take claims back: every claim's owner is gone
+ * (heartbeat older than the stale limit, or a dead process on this host). A live worker
+ * holds no claim only for a moment (starting, or between a commit and its next claim), so a
+ * job nobody holds a claim on counts as stopped once nothing on it changed for the stale
+ * limit. Reads only: the claims stay for the next worker to take back.
+ */
+export function workersStopped(pdb: ProjectDb, jobId: number, staleMs = CLAIM_STALE_MS): boolean {
+  const staleBefore = Date.now() - staleMs;
+  const holders = jobs.claimHolders(pdb, jobId);
+  if (holders.length === 0) return jobs.lastJobActivity(pdb, jobId) < staleBefore;
+  return holders.every((h) => h.heartbeatAt < staleBefore || ownerIsGone(h));
+}

@@ -9,6 +9,10 @@ import type { JobService } from './job-service';
 import { droppedClasses, getJob, itemCounts, listJobIds, requeueFailed, setJobState, toJobInfo } from './job-store';
 import { JobRunner, type RunnerOptions } from './runner';
 import { planJob, type PlanOptions } from './plan-job';
+import { workersStopped } from './claims';
+
+/** What a job reads as when it says `running` but its workers are gone (claims.ts, workersStopped). */
+export const WORKERS_STOPPED = 'its workers stopped (killed?); run the same command to resume';
 
 interface Active {
   runner: JobRunner;
@@ -64,7 +68,13 @@ export class LocalJobService implements JobService {
     const info = toJobInfo(job, itemCounts(this.pdb, jobId), live ?? undefined, droppedClasses(this.pdb, jobId));
     // The project may not have taken the paused state itself (it takes no writes): say what happened.
     const halt = this.halts.get(jobId);
-    return halt && !this.active.has(jobId) ? { ...info, state: 'paused', error: halt.message } : info;
+    if (halt && !this.active.has(jobId)) return { ...info, state: 'paused', error: halt.message };
+    // Workers killed mid-job never wrote their state: say the job is interrupted, as read
+    // (the row stays `running`; the next worker takes the claims back and carries on).
+    if (info.state === 'running' && !this.active.has(jobId) && workersStopped(this.pdb, jobId, this.opts.staleMs)) {
+      return { ...info, state: 'paused', error: WORKERS_STOPPED };
+    }
+    return info;
   }
 
   /** Why the job paused itself, when the project stopped taking writes during its last run. */

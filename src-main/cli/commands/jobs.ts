@@ -37,10 +37,14 @@ export const register: RegisterCommand = (program, action) => {
           const list = new LocalJobService(svc).list();
           emit(opts, list, () =>
             list.length
-              ? table(
-                  list.map((j) => [j.jobId, j.state, j.packs.join('+'), j.total, j.done, j.failed, j.skipped, j.total - j.done - j.failed - j.skipped, new Date(j.createdAt).toISOString().slice(0, 16).replace('T', ' ')]),
-                  ['job', 'state', 'packs', 'images', 'done', 'failed', 'skipped', 'pending', 'created'],
-                )
+              ? [
+                  table(
+                    list.map((j) => [j.jobId, j.state, j.packs.join('+'), j.total, j.done, j.failed, j.skipped, j.total - j.done - j.failed - j.skipped, new Date(j.createdAt).toISOString().slice(0, 16).replace('T', ' ')]),
+                    ['job', 'state', 'packs', 'images', 'done', 'failed', 'skipped', 'pending', 'created'],
+                  ),
+                  // Why a job stopped (paused, interrupted, failed) fits no column: one line each below.
+                  ...list.filter((j) => j.error && j.state !== 'done').map((j) => `job ${j.jobId}: ${j.error}`),
+                ].join('\n')
               : 'No jobs yet. Start one with `labelwright prelabel <project> --pack <id>`.',
           );
         } finally {
