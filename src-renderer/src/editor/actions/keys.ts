@@ -1,6 +1,8 @@
 /** Keyboard chords: 'mod+shift+z' etc. `mod` is Ctrl, or ⌘ on macOS. */
 export interface KeyLike {
   key: string;
+  /** The physical key ('KeyA', 'Digit1'); Alt chords match on it (altChordKey). */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   shiftKey: boolean;
@@ -9,8 +11,22 @@ export interface KeyLike {
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
+/**
+ * The key of an Alt chord. On macOS Option turns the character into another one (Alt+1 is
+ * '¡', Alt+T '†', Alt+E a dead key), and some layouts need Shift for digits (AZERTY's '&'),
+ * so e.key cannot name an Alt chord there; the physical key can. A letter or digit the
+ * layout does give is kept, so Alt+A stays on the key marked A on an AZERTY keyboard.
+ */
+function altChordKey(e: KeyLike, key: string): string {
+  if (/^[a-z0-9]$/.test(key)) return key;
+  // Not Numpad digits: with Num Lock off they are End, arrows… and e.key says so.
+  const m = /^(?:Key([A-Z])|Digit([0-9]))$/.exec(e.code ?? '');
+  return m ? (m[1] ?? m[2]).toLowerCase() : key;
+}
+
 export function chordOf(e: KeyLike): string {
   let key = e.key.toLowerCase();
+  if (e.altKey) key = altChordKey(e, key);
   if (key === ' ') key = 'space';
   if (key === 'del') key = 'delete';
   const parts: string[] = [];
