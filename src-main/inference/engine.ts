@@ -22,7 +22,7 @@ import { adapterFor } from './adapter-registry';
 import { SessionPool } from './runtime/session-pool';
 import type { Bbox } from '../shared/contract';
 import type { AdapterCategory, EngineInfo, ModelAdapter, PackRef, PredictionResult, RunOptions, Suggestion } from './types';
-import type { SamMask, SamPrompt } from './sam/sam-types';
+import type { SamCachedResult, SamEmbedding, SamMask, SamPrompt } from './sam/sam-types';
 
 export type { EngineInfo } from './types';
 
@@ -36,6 +36,8 @@ export interface InferenceEngine<P = unknown> {
   suggest(src: ImageSource, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
   /** One mask per prompt on one image; kinds that can (SAM). */
   segment(src: ImageSource, prompts: SamPrompt[]): Promise<SamMask[]>;
+  /** Computes (or finds cached) an image's embedding without a prompt; kinds that can (SAM). */
+  embed(src: ImageSource): Promise<SamEmbedding>;
   close(): Promise<void>;
 }
 
@@ -118,14 +120,30 @@ export class LocalEngine implements InferenceEngine<PreparedImage> {
   }
 
   /** Segments a prepared image (the worker's model stage calls this with a tensor it holds). */
-  segmentPrepared(prepared: PreparedImage, prompts: SamPrompt[]): Promise<SamMask[]> {
+  segmentPrepared(prepared: PreparedImage, prompts: SamPrompt[], fileKey?: string): Promise<SamMask[]> {
     if (!this.adapter.segment)
       throw new LwError('INVALID_ARGUMENT', `${this.info.packId} is a ${this.info.kind} pack, which cannot segment from points or boxes`, 'Use a sam pack.');
-    return this.adapter.segment(prepared, prompts);
+    return this.adapter.segment(prepared, prompts, fileKey);
+  }
+
+  /** Segments an image whose embedding is cached under `fileKey`, without its pixels; null when it is not cached. */
+  async segmentCached(fileKey: string, prompts: SamPrompt[]): Promise<SamCachedResult | null> {
+    return this.adapter.segmentCached ? this.adapter.segmentCached(fileKey, prompts) : null;
   }
 
   async segment(src: ImageSource, prompts: SamPrompt[]): Promise<SamMask[]> {
     return this.segmentPrepared(await this.prepare(src), prompts);
+  }
+
+  /** Embeds a prepared image (the worker's model stage calls this with a tensor it holds). */
+  embedPrepared(prepared: PreparedImage, fileKey?: string): Promise<SamEmbedding> {
+    if (!this.adapter.embed)
+      throw new LwError('INVALID_ARGUMENT', `${this.info.packId} is a ${this.info.kind} pack, which has no image embedding to prepare`, 'Use a sam pack.');
+    return this.adapter.embed(prepared, fileKey);
+  }
+
+  async embed(src: ImageSource): Promise<SamEmbedding> {
+    return this.embedPrepared(await this.prepare(src));
   }
 
   /** Releases the pack's sessions. */

@@ -14,19 +14,19 @@ describe('project.settings for suggestions', () => {
     const d = tmp();
     const served = await serveProject(d);
     try {
-      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: null, suggestions: true });
-      expect(await served.client.call('project.setSettings', { suggestPack: 'pix2seq-fixture' })).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: true });
-      expect(await served.client.call('project.setSettings', { suggestions: false })).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false });
+      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: null, suggestions: true, samPack: null });
+      expect(await served.client.call('project.setSettings', { suggestPack: 'pix2seq-fixture' })).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: true, samPack: null });
+      expect(await served.client.call('project.setSettings', { suggestions: false })).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false, samPack: null });
 
       const glip = served.client.call('project.setSettings', { suggestPack: 'glip-fixture' });
       await expect(glip).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(glip).rejects.toThrow('glip-fixture is a glip pack, which cannot suggest categories for a box');
       await expect(served.client.call('project.setSettings', { suggestPack: 'no-such-pack' })).rejects.toThrow(/no-such-pack/);
-      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false });
+      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false, samPack: null });
 
       await served.client.call('project.open', { path: join(d, 'project.lw') });
-      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false });
-      expect(await served.client.call('project.setSettings', { suggestPack: null, suggestions: true })).toEqual({ suggestPack: null, suggestions: true });
+      expect(await served.client.call('project.settings', {})).toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false, samPack: null });
+      expect(await served.client.call('project.setSettings', { suggestPack: null, suggestions: true })).toEqual({ suggestPack: null, suggestions: true, samPack: null });
     } finally {
       await served.close();
     }

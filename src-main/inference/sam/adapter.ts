@@ -12,7 +12,7 @@ import { checkNotConsumed, prepareImage, recyclePrepared, type ImageSource, type
 import { runGraph, type LoadedGraph, type SessionPool } from '../runtime/session-pool';
 import type { ModelAdapter, PackRef, PredictionResult } from '../types';
 import { Lru } from './lru';
-import type { SamMask, SamPrompt } from './sam-types';
+import type { SamCachedResult, SamEmbedding, SamMask, SamPrompt } from './sam-types';
 import { chooseMask, encodePrompt, SAM_EMBEDDING_DIMS, SAM_LOW_RES, samPlan, thresholdMask } from './transform';
 
 export const SAM_ROLES = ['encoder', 'decoder'] as const;
@@ -65,13 +65,20 @@ export async function createSamAdapter(pack: PackRef, pool: SessionPool): Promis
     throw e;
   }
   const plan = samPlan(layout);
-  const embeddings = new Lru<string, ort.Tensor>(EMBEDDINGS_KEPT);
+  /** By cache key: the caller's (`file:` + the project's content hash of the file) or the prepared pixels' hash (`px:`). */
+  const embeddings = new Lru<string, { embedding: ort.Tensor; width: number; height: number }>(EMBEDDINGS_KEPT);
   const lowRes = new Lru<string, Float32Array>(LOW_RES_KEPT);
   const noMask = new ort.Tensor('float32', new Float32Array(SAM_LOW_RES * SAM_LOW_RES), [1, 1, SAM_LOW_RES, SAM_LOW_RES]);
   let encoderRuns = 0;
 
-  /** Content hash of the prepared pixels (the image after decoding, orientation and resizing), whatever its file name. */
-  const contentKey = (img: PreparedImage) =>
+  /**
+   * The embedding's cache key: the caller's key for the file when it has one (known before
+   * the image is decoded, so a click on an embedded image costs only the decoder), else the
+   * content hash of the prepared pixels (the image after decoding, orientation and resizing).
+   */
+  const fileCacheKey = (fileKey: string) => `file:${fileKey}`;
+  const cacheKey = (img: PreparedImage, fileKey: string | undefined) => (fileKey !== undefined ? fileCacheKey(fileKey) : `px:${pixelHash(img)}`);
+  const pixelHash = (img: PreparedImage) =>
     createHash('sha256').update(new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength)).update(img.dims.join(',')).digest('hex');
 
   async function encode(img: PreparedImage): Promise<ort.Tensor> {
@@ -124,6 +131,17 @@ export async function createSamAdapter(pack: PackRef, pool: SessionPool): Promis
     return { rle, bbox: area ? rleBbox(rle) : [0, 0, 0, 0], area, score: scores[k], maskId, decodeMs };
   }
 
+  async function decodeAll(embedding: ort.Tensor, prompts: SamPrompt[], width: number, height: number, cached: boolean, encodeMs: number): Promise<SamMask[]> {
+    const results: SamMask[] = [];
+    for (const prompt of prompts) {
+      const t1 = performance.now();
+      const { decodeMs, ...mask } = await decode(embedding, prompt, width, height);
+      const postMs = performance.now() - t1 - decodeMs;
+      results.push({ ...mask, encoderRuns, embeddingCached: cached, timings: { encodeMs: results.length ? 0 : encodeMs, decodeMs, postMs } });
+    }
+    return results;
+  }
+
   return {
     kind: 'sam',
     epReport: loaded.epReport,
@@ -134,7 +152,7 @@ export async function createSamAdapter(pack: PackRef, pool: SessionPool): Promis
       throw new LwError('INVALID_ARGUMENT', `${pack.manifest.id} is a SAM pack: it segments from points or boxes, not from categories`, 'Give it prompts (predict --point/--box), or pair it with a detector in prelabel (--pack <glip or pix2seq> --pack <sam>).');
     },
 
-    async segment(img: PreparedImage, prompts: SamPrompt[]): Promise<SamMask[]> {
+    async segment(img: PreparedImage, prompts: SamPrompt[], fileKey?: string): Promise<SamMask[]> {
       checkNotConsumed(img);
       const width = img.origWidth;
       const height = img.origHeight;
@@ -144,23 +162,34 @@ export async function createSamAdapter(pack: PackRef, pool: SessionPool): Promis
       let embedding: ort.Tensor;
       let cached: boolean;
       try {
-        const key = contentKey(img);
+        const key = cacheKey(img, fileKey);
         const hit = embeddings.get(key);
         cached = hit !== undefined;
-        embedding = hit ?? (await encode(img));
-        embeddings.set(key, embedding);
+        embedding = hit?.embedding ?? (await encode(img));
+        embeddings.set(key, { embedding, width, height });
       } finally {
         recyclePrepared(img);
       }
-      const encodeMs = performance.now() - t0;
-      const results: SamMask[] = [];
-      for (const prompt of prompts) {
-        const t1 = performance.now();
-        const { decodeMs, ...mask } = await decode(embedding, prompt, width, height);
-        const postMs = performance.now() - t1 - decodeMs;
-        results.push({ ...mask, encoderRuns, embeddingCached: cached, timings: { encodeMs: results.length ? 0 : encodeMs, decodeMs, postMs } });
-      }
-      return results;
+      return decodeAll(embedding, prompts, width, height, cached, performance.now() - t0);
+    },
+
+    /**
+     * The prompts on an image whose embedding is held under `fileKey`, without its pixels (no
+     * prompts: only whether it is held); null when it is not held (prepare it and call segment).
+     */
+    async segmentCached(fileKey: string, prompts: SamPrompt[]): Promise<SamCachedResult | null> {
+      const hit = embeddings.get(fileCacheKey(fileKey));
+      if (!hit) return null;
+      for (const p of prompts) encodePrompt(p, hit.width, hit.height);
+      return { masks: await decodeAll(hit.embedding, prompts, hit.width, hit.height, true, 0), encoderRuns };
+    },
+
+    /** The image's embedding without a prompt (`sam.prepare`): a segment call with no prompts runs only the encoder, or finds it cached. */
+    async embed(this: ModelAdapter, img: PreparedImage, fileKey?: string): Promise<SamEmbedding> {
+      const before = encoderRuns;
+      const t0 = performance.now();
+      await this.segment!(img, [], fileKey);
+      return { embeddingCached: encoderRuns === before, encoderRuns, encodeMs: performance.now() - t0 };
     },
 
     dispose: () => pool.release(pack.dir),

@@ -12,3 +12,11 @@ export const SamMask = SamSegmentResult.extend({
   timings: z.object({ encodeMs: z.number(), decodeMs: z.number(), postMs: z.number() }),
 });
 export type SamMask = z.infer<typeof SamMask>;
+
+/** What embedding an image without a prompt reports (`sam.prepare`): whether the LRU already held it, the encoder's run count. */
+export const SamEmbedding = z.object({ embeddingCached: z.boolean(), encoderRuns: z.number().int().nonnegative(), encodeMs: z.number() });
+export type SamEmbedding = z.infer<typeof SamEmbedding>;
+
+/** Prompts answered from an embedding cached under the caller's key for the file (no decoding): the masks, and the encoder's run count. */
+export const SamCachedResult = z.object({ masks: z.array(SamMask), encoderRuns: z.number().int().nonnegative() });
+export type SamCachedResult = z.infer<typeof SamCachedResult>;

@@ -56,7 +56,13 @@ export function createModelStage(): ModelStage {
           }
           case 'segment': {
             const tensor = await inbox.take(req.handle);
-            return { id, ok: true, result: await need().segmentPrepared({ ...tensor }, req.prompts) };
+            return { id, ok: true, result: await need().segmentPrepared({ ...tensor }, req.prompts, req.key) };
+          }
+          case 'segmentCached':
+            return { id, ok: true, result: await need().segmentCached(req.key, req.prompts) };
+          case 'embed': {
+            const tensor = await inbox.take(req.handle);
+            return { id, ok: true, result: await need().embedPrepared({ ...tensor }, req.key) };
           }
           case 'release':
             inbox.drop(req.handle);

@@ -6,6 +6,7 @@
  */
 import { prepareImage } from '../image/pipeline';
 import { planFor } from '../image/prep-spec';
+import { prepareForRegions } from '../uniter/preprocess';
 import { errorReply, failure, malformed, PrepRequest, requestId, type Reply, type TensorMessage } from './worker-messages';
 
 /** Posts a tensor to the model stage; `transfer` lists buffers the line may move instead of copying. */
@@ -18,7 +19,8 @@ export function createPrepStage(send: SendTensor): (message: unknown) => Promise
     const { id, handle, spec, src } = parsed.data;
     try {
       const input = typeof src === 'string' ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
-      const p = await prepareImage(input, planFor(spec));
+      // UNITER's regions graph takes BGR minus pixel means, which a resize plan cannot say (uniter/preprocess.ts).
+      const p = spec.kind === 'uniter' ? await prepareForRegions(input) : await prepareImage(input, planFor(spec));
       // Nothing is recycled in this thread (every tensor leaves it), so each buffer is fresh
       // and can be moved as it is. The tensor is posted before the reply, so it is on its way
       // before the client can ask for its run.

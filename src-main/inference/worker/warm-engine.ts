@@ -21,6 +21,11 @@ export class WarmEngine {
     return this.current!.engine;
   }
 
+  /** The engine kept for `pack`, without starting one; null when another pack (or none) is warm. */
+  async peek(pack: string): Promise<WorkerEngine | null> {
+    return this.current?.pack === pack ? this.current.engine.catch(() => null) : null;
+  }
+
   async close(): Promise<void> {
     const c = this.current;
     this.current = null;

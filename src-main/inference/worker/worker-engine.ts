@@ -16,7 +16,7 @@ import type { InferenceEngine } from '../engine';
 import type { ImageSource } from '../image/pipeline';
 import type { Bbox } from '../../shared/contract';
 import type { AdapterCategory, EngineInfo, PackRef, PredictionResult, RunOptions, Suggestion } from '../types';
-import type { SamMask, SamPrompt } from '../sam/sam-types';
+import type { SamEmbedding, SamMask, SamPrompt } from '../sam/sam-types';
 import { startWorkerStages, type Endpoint, type StartStages } from './stage-endpoints';
 import { ModelResult, Prepared, Reply, type ModelRequest, type PrepRequest } from './worker-messages';
 
@@ -90,6 +90,8 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
   /** Handles prepared and not yet run or released: a prepared image is single-use. */
   private readonly live = new Set<number>();
   private nextHandle = 1;
+  /** Images sent to the preparation stage (decoded and normalised) so far: what a cache keyed before decoding saves shows here. */
+  readonly stats = { prepared: 0 };
 
   private constructor(
     private readonly prepStage: Channel<PrepRequest>,
@@ -111,6 +113,7 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
 
   async prepare(src: ImageSource): Promise<PreparedHandle> {
     const handle = this.nextHandle++;
+    this.stats.prepared++;
     const size = await this.prepStage.call({ op: 'prepare', handle, spec: this.info.prep, src: toWire(src) }, Prepared);
     this.live.add(handle);
     return { handle, ...size };
@@ -141,6 +144,31 @@ export class WorkerEngine implements InferenceEngine<PreparedHandle> {
     if (!this.live.delete(prepared.handle))
       throw new LwError('INVALID_ARGUMENT', `Unknown or already used prepared image ${prepared.handle}`, 'Call prepare() again: a prepared image is single-use.');
     return this.model.call({ op: 'segment', handle: prepared.handle, prompts }, ModelResult.segment);
+  }
+
+  /**
+   * SAM prompts on an image known by `key` (the caller's key for the file, e.g. the project's
+   * content hash): while the model stage holds its embedding, only the decoder runs (one
+   * message, the file is not read); otherwise the image is prepared and embedded under `key`.
+   */
+  async segmentKeyed(src: ImageSource, key: string, prompts: SamPrompt[]): Promise<SamMask[]> {
+    const hit = await this.model.call({ op: 'segmentCached', key, prompts }, ModelResult.segmentCached);
+    if (hit) return hit.masks;
+    const prepared = await this.prepare(src);
+    this.live.delete(prepared.handle);
+    return this.model.call({ op: 'segment', handle: prepared.handle, prompts, key }, ModelResult.segment);
+  }
+
+  /** Computes (or finds cached) an image's SAM embedding without a prompt; with `key`, a cached one is found without decoding the image. */
+  async embed(src: ImageSource, key?: string): Promise<SamEmbedding> {
+    if (key !== undefined) {
+      const t0 = performance.now();
+      const hit = await this.model.call({ op: 'segmentCached', key, prompts: [] }, ModelResult.segmentCached);
+      if (hit) return { embeddingCached: true, encoderRuns: hit.encoderRuns, encodeMs: performance.now() - t0 };
+    }
+    const prepared = await this.prepare(src);
+    this.live.delete(prepared.handle);
+    return this.model.call({ op: 'embed', handle: prepared.handle, key }, ModelResult.embed);
   }
 
   /** Drops a prepared image that will not be run. */

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { Bbox, ErrorPayload } from '../../shared/contract';
 import { LwError } from '../../shared/errors';
 import { AdapterCategory, EngineInfo, PackRef, PredictionResult, PrepSpec, RunOptions, Suggestion } from '../types';
-import { SamMask, SamPrompt } from '../sam/sam-types';
+import { SamCachedResult, SamEmbedding, SamMask, SamPrompt } from '../sam/sam-types';
 
 /** Which stage a worker thread or utility process is. */
 export const Stage = z.enum(['prep', 'model']);
@@ -69,7 +69,10 @@ export const ModelRequest = z.discriminatedUnion('op', [
   z.object({ id: z.number().int(), op: z.literal('open'), pack: z.union([z.string().min(1), PackRef]) }),
   z.object({ id: z.number().int(), op: z.literal('run'), handle: z.number().int(), categories: z.array(AdapterCategory), opts: RunOptions.optional() }),
   z.object({ id: z.number().int(), op: z.literal('suggest'), handle: z.number().int(), box: Bbox, categories: z.array(AdapterCategory) }),
-  z.object({ id: z.number().int(), op: z.literal('segment'), handle: z.number().int(), prompts: z.array(SamPrompt) }),
+  /** `key`: the caller's cache key for the file (SAM keeps the embedding under it, so later prompts need no pixels: segmentCached). */
+  z.object({ id: z.number().int(), op: z.literal('segment'), handle: z.number().int(), prompts: z.array(SamPrompt), key: z.string().min(1).optional() }),
+  z.object({ id: z.number().int(), op: z.literal('segmentCached'), key: z.string().min(1), prompts: z.array(SamPrompt) }),
+  z.object({ id: z.number().int(), op: z.literal('embed'), handle: z.number().int(), key: z.string().min(1).optional() }),
   /** A prepared image that will not be run (its job stopped, or another pack failed to prepare it). */
   z.object({ id: z.number().int(), op: z.literal('release'), handle: z.number().int() }),
   z.object({ id: z.number().int(), op: z.literal('close') }),
@@ -82,6 +85,8 @@ export const ModelResult = {
   run: PredictionResult,
   suggest: z.array(Suggestion),
   segment: z.array(SamMask),
+  segmentCached: SamCachedResult.nullable(),
+  embed: SamEmbedding,
   release: z.null(),
   close: z.null(),
 } satisfies Record<ModelRequest['op'], z.ZodType>;
