@@ -17,6 +17,8 @@ export default defineConfig({
           'inference-utility': resolve(__dirname, 'src-main/app/inference-utility.ts'),
           // The session's read thread (COCO export, corrections report), so the main process keeps answering (app/read-thread.ts).
           'read-thread-worker': resolve(__dirname, 'src-main/app/read-thread-worker.ts'),
+          // The session's search thread (UNITER text search), so the model runs off the main process's loop (app/search-thread.ts).
+          'search-thread-worker': resolve(__dirname, 'src-main/app/search-thread-worker.ts'),
         },
       },
     },

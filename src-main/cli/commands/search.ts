@@ -44,10 +44,9 @@ export const register: RegisterCommand = (program, action) => {
         } finally {
           svc.close();
         }
-        const { findPack, packSha256 } = await import('../../inference/packs/index');
-        const pack = await findPack(cmdOpts.pack);
-        if (pack.manifest.kind !== 'uniter')
-          throw new LwError('INVALID_ARGUMENT', `search needs a uniter pack; ${pack.manifest.id} is a ${pack.manifest.kind} pack`, 'List packs with `labelwright models list`.');
+        const { packSha256 } = await import('../../inference/packs/index');
+        const { findUniterPack } = await import('../../inference/uniter/find-pack');
+        const pack = await findUniterPack(cmdOpts.pack);
         const { resolvePack, sharedSessionPool } = await import('../../inference/engine');
         const { createUniterScorer } = await import('../../inference/uniter/scorer');
         const { RegionFeatureCache, cacheDirFor } = await import('../../inference/uniter/feature-cache');
@@ -83,6 +82,8 @@ export const register: RegisterCommand = (program, action) => {
             searched: images.length,
             ranked: top,
             regionRuns: result.regionRuns,
+            /** Images whose regions came from the feature cache (no regions graph run). */
+            cachedRegions: cache.stats.hits,
             itmRuns: result.itmRuns,
             cache: { dir: cache.dir, ...cache.stats },
             failures: result.failures,

@@ -1,7 +1,9 @@
 /**
  * Ranks images by how well they match a text: each image's regions come from the feature
  * cache, or from the regions graph (then cached), and one ITM pass scores the text. An image
- * that fails is listed and the search goes on; an abort stops between images.
+ * that fails is listed and the search goes on; an abort stops between images (after the image
+ * in flight): it throws CANCELLED, or with `onAbort: 'partial'` (the app's search box) returns
+ * the ranking so far with `cancelled: true`.
  */
 import { LwError } from '../../shared/errors';
 import type { RegionFeatureCache } from './feature-cache';
@@ -28,6 +30,8 @@ export interface RankResult {
   /** How many images ran the regions graph (the rest came from the cache). */
   regionRuns: number;
   itmRuns: number;
+  /** Stopped by the signal before every image was ranked (only with `onAbort: 'partial'`). */
+  cancelled: boolean;
 }
 
 export async function rankImages(
@@ -35,11 +39,16 @@ export async function rankImages(
   cache: RegionFeatureCache,
   images: readonly SearchImage[],
   text: string,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, current: string) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (done: number, current: string) => void; onAbort?: 'throw' | 'partial' } = {},
 ): Promise<RankResult> {
-  const out: RankResult = { ranked: [], failures: [], regionRuns: 0, itmRuns: 0 };
+  const out: RankResult = { ranked: [], failures: [], regionRuns: 0, itmRuns: 0, cancelled: false };
   for (let i = 0; i < images.length; i++) {
-    if (opts.signal?.aborted) throw new LwError('CANCELLED', `Search cancelled after ${i} of ${images.length} images`, 'Run it again: region features computed so far are cached.');
+    if (opts.signal?.aborted) {
+      if (opts.onAbort !== 'partial')
+        throw new LwError('CANCELLED', `Search cancelled after ${i} of ${images.length} images`, 'Run it again: region features computed so far are cached.');
+      out.cancelled = true;
+      break;
+    }
     const img = images[i];
     opts.onProgress?.(i, img.path);
     try {
@@ -57,7 +66,7 @@ export async function rankImages(
       out.failures.push({ imageId: img.id, path: img.path, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  opts.onProgress?.(images.length, '');
+  if (!out.cancelled) opts.onProgress?.(images.length, '');
   // Stable: equal scores keep path order.
   out.ranked.sort((a, b) => b.rankLogit - a.rankLogit);
   return out;
