@@ -17,6 +17,9 @@ import { AppSession } from '../src-main/app/session';
 import { createRpcServer } from '../src-main/transports/rpc-server';
 import { RpcClient, createMemoryTransportPair } from '../src-main/shared/rpc';
 import type { ImageQuery } from '../src-main/shared/api';
+import { insertModelRun } from '../src-main/db/runs-table';
+import { insertAuditScores, type AuditScoreRow } from '../src-main/db/audit-table';
+import { auditReport } from '../src-main/services/audit';
 
 const IMAGES = Number(process.env.BENCH_UI_IMAGES ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_UI_ANNOTATIONS ?? 500_000);
@@ -65,6 +68,17 @@ const bench: Bench = async () => {
       value: ANNOTATIONS / (ins.ms / 1000),
       unit: 'rows/s',
     });
+    // UNITER audit scores: every image against each of the 10 categories (one audit run).
+    const audit = await timeIt(() =>
+      svc.pdb.tx(() => {
+        const runId = insertModelRun(svc.pdb, { packId: 'uniter-fixture', packSha256: 'bench', paramsJson: JSON.stringify({ auditThreshold: 1 }), prompt: '' }, 0);
+        const rows: AuditScoreRow[] = [];
+        for (let imageId = 1; imageId <= IMAGES; imageId++)
+          for (let categoryId = 1; categoryId <= 10; categoryId++) rows.push({ imageId, categoryId, runId, rankLogit: rand() * 8 - 4, regions: 10, truncatedPieces: 0, scoredAt: 1 });
+        insertAuditScores(svc.pdb, rows);
+      }),
+    );
+    results.push({ name: `setup: insert ${(IMAGES * 10).toLocaleString('en')} audit scores`, value: (IMAGES * 10) / (audit.ms / 1000), unit: 'rows/s' });
     db.pragma('wal_checkpoint(TRUNCATE)');
     svc.close();
 
@@ -79,6 +93,9 @@ const bench: Bench = async () => {
       ['status in_progress+prelabeled', { status: ['in_progress', 'prelabeled'] }],
       ['category 3, min score 0.5', { categoryId: 3, minScore: 0.5 }],
       ['last page (offset 99,800)', { offset: Math.max(0, IMAGES - 200) }],
+      // Audit flags are worked out when read: these orders and filters read every score.
+      ['audit order (most suspicious first)', { sort: 'audit' }],
+      ['audit filter doubtful, audit order', { audit: 'doubtful', sort: 'audit' }],
     ];
     for (const [label, q] of cases) {
       const times: number[] = [];
@@ -86,6 +103,13 @@ const bench: Bench = async () => {
       const ms = median(times);
       results.push({ name: `images.query first page, ${label}`, value: ms, unit: 'ms', goal: '<= 100 ms', ok: ms <= 100 });
     }
+    const reportTimes: number[] = [];
+    let flags = 0;
+    for (let r = 0; r < 3; r++) reportTimes.push((await timeIt(() => (flags = auditReport(reopened.pdb).flags.length))).ms);
+    results.push({ name: `audit report, ${(IMAGES * 10).toLocaleString('en')} scores (${flags.toLocaleString('en')} flags)`, value: median(reportTimes), unit: 'ms' });
+    const navTimes: number[] = [];
+    for (let r = 0; r < 3; r++) navTimes.push((await timeIt(() => reopened.imageDetail(1 + r, { sort: 'audit' }))).ms);
+    results.push({ name: 'editor previous and next in audit order (images.get without the file check)', value: median(navTimes), unit: 'ms' });
     reopened.close();
 
     // Through the RPC server: params and results validated with zod, structured-cloned across the pair.

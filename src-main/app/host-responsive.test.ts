@@ -130,7 +130,7 @@ describe('the host keeps answering during long reads', () => {
     }
     const rows = await reporting;
     expect(events.slice(0, 11)).toEqual([...Array(10).fill('info'), 'report']);
-    const each = { predictions: 40_000, acceptedUnchanged: 10_000, edited: 10_000, editedMeanIou: null, rejected: 10_000, pending: 10_000, humanAdded: 10_000 };
+    const each = { predictions: 40_000, acceptedUnchanged: 10_000, edited: 10_000, editedMeanIou: null, rejected: 10_000, pending: 10_000, humanAdded: 10_000, auditLikelyMissing: 0, auditDoubtful: 0 };
     expect(rows).toEqual([
       { categoryId: 1, name: 'cat', ...each },
       { categoryId: 2, name: 'dog', ...each },

@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry of the session's read thread (read-thread.ts): COCO exports
- * (coco/export.ts) and the corrections report (services/corrections.ts), unchanged, off
+ * (coco/export.ts), the corrections report (services/corrections.ts) and the audit report
+ * (services/audit.ts), unchanged, off
  * the caller's thread, for as long as the thread lives. Each request carries an id;
  * progress, then the result or the error, come back under it.
  */
@@ -9,6 +10,8 @@ import { isLwError } from '../shared/errors';
 import { ReadSnapshot } from '../db/read-snapshot';
 import { exportCoco } from '../coco/export';
 import { correctionReport, correctionReportByModel } from '../services/corrections';
+import { maskSourceReport } from '../services/mask-source-report';
+import { auditReport } from '../services/audit';
 import type { ReadRequest, ReadThreadMessage } from './read-thread';
 
 const post = (m: ReadThreadMessage) => parentPort!.postMessage(m);
@@ -17,6 +20,8 @@ async function serve(req: ReadRequest): Promise<unknown> {
   if (req.kind === 'export') return exportCoco({ path: req.projectPath }, req.outPath, req.options, (progress) => post({ id: req.id, type: 'progress', progress }));
   const snapshot = new ReadSnapshot(req.projectPath);
   try {
+    if (req.kind === 'maskSources') return maskSourceReport(snapshot);
+    if (req.kind === 'auditReport') return auditReport(snapshot);
     return req.kind === 'correctionsByModel' ? correctionReportByModel(snapshot) : correctionReport(snapshot);
   } finally {
     snapshot.close();

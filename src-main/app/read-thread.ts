@@ -14,14 +14,14 @@
  * its preview); it is unref'd while idle, so it never keeps a process alive.
  */
 import { Worker } from 'node:worker_threads';
-import type { CorrectionRow, ModelCorrectionRow } from '../shared/api';
+import type { AuditReport, CorrectionRow, MaskSourceRow, ModelCorrectionRow } from '../shared/api';
 import type { CocoExportOptions, ErrorCode } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { CocoExportSummary, ExportProgress } from '../coco/export';
 import { checkExportTarget } from '../coco/export-target';
 
 /** What the thread is asked to do. */
-type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' };
+type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' } | { kind: 'maskSources' } | { kind: 'auditReport' };
 export type ReadRequest = { id: number; projectPath: string } & ReadWork;
 
 export type ReadThreadMessage = { id: number } & (
@@ -73,6 +73,16 @@ export class ReadThread {
   /** The same report per model (services/corrections.ts's correctionReportByModel). */
   correctionsByModel(project: { readonly path: string }): Promise<ModelCorrectionRow[]> {
     return this.request<ModelCorrectionRow[]>('corrections report by model', project.path, { kind: 'correctionsByModel' });
+  }
+
+  /** SAM against GroupViT instance masks (services/mask-source-report.ts). */
+  maskSources(project: { readonly path: string }): Promise<MaskSourceRow[]> {
+    return this.request<MaskSourceRow[]>('mask-source report', project.path, { kind: 'maskSources' });
+  }
+
+  /** UNITER's audit report (services/audit.ts's auditReport): every flag of the project. */
+  auditReport(project: { readonly path: string }): Promise<AuditReport> {
+    return this.request<AuditReport>('audit report', project.path, { kind: 'auditReport' });
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,8 @@ import { checkExistingProjectPath, prepareNewProjectPath } from './project-path'
 import { probeExecutionProvider } from '../inference/runtime/execution-providers';
 import type { Handlers, RpcServer } from '../transports/rpc-server';
 import { BoxSuggester, checkSuggestPack } from '../inference/pix2seq/box-suggester';
-import { SamSegmenter } from '../inference/sam/segmenter';
+import { checkSamPack, SamSegmenter } from '../inference/sam/segmenter';
+import { SearchSession } from './search-session';
 
 export type PickPurpose = 'openProject' | 'createProject' | 'addFolder' | 'importModel' | 'exportCoco';
 
@@ -57,8 +58,10 @@ export class AppSession {
   private emit: Emit = () => undefined;
   private ep: EpInfo | null = null;
   private readonly suggester = new BoxSuggester();
-  private readonly segmenter = new SamSegmenter();
+  /** Readable for the click bench (bench/sam-click.bench.ts): its decoder timings and decoded-image count. */
+  readonly segmenter = new SamSegmenter();
   private readonly readThread = new ReadThread();
+  private readonly search = new SearchSession((p) => this.emit('search.progress', p));
 
   constructor(private readonly opts: SessionOptions) {
     this.userDataDir = opts.userDataDir ?? appUserDataDir();
@@ -96,6 +99,7 @@ export class AppSession {
   }
 
   async closeProject(): Promise<void> {
+    this.search.cancelRunning();
     this.offJobProgress?.();
     this.offJobProgress = null;
     const jobs = this.jobService;
@@ -186,6 +190,7 @@ export class AppSession {
       'project.settings': () => p().settings(),
       'project.setSettings': async (patch) => {
         if (patch.suggestPack) await checkSuggestPack(patch.suggestPack);
+        if (patch.samPack) await checkSamPack(patch.samPack);
         return p().updateSettings(patch);
       },
 
@@ -248,8 +253,17 @@ export class AppSession {
       'sam.segment': ({ pack, imageId, ...prompt }) => {
         const file = p().imageFile(imageId);
         if (!file) throw new LwError('NOT_FOUND', `No image ${imageId} in this project`);
-        return this.segmenter.segment(pack, file.path, prompt);
+        // Keyed by the file's content hash: a click on an embedded image does not decode it again.
+        return this.segmenter.segment(pack, file.path, prompt, file.hash);
       },
+      'sam.prepare': ({ pack, imageId }) => {
+        const file = p().imageFile(imageId);
+        if (!file) throw new LwError('NOT_FOUND', `No image ${imageId} in this project`);
+        return this.segmenter.prepare(pack, file.path, file.hash);
+      },
+
+      'search.run': (req) => this.search.run(p(), req),
+      'search.cancel': ({ searchId }) => this.search.cancel(searchId),
 
       'jobs.start': (req) => this.jobCall((j) => j.start(req)),
       'jobs.list': () => this.jobCall((j) => j.list()),
@@ -272,6 +286,15 @@ export class AppSession {
 
       'report.corrections': () => this.readThread.corrections(p()),
       'report.correctionsByModel': () => this.readThread.correctionsByModel(p()),
+      'report.maskSources': () => this.readThread.maskSources(p()),
+
+      'audit.report': () => this.readThread.auditReport(p()),
+      'audit.image': ({ imageId }) => p().imageAudit(imageId),
+      'audit.setThreshold': ({ categoryId, threshold }) => {
+        const row = p().setAuditThreshold(categoryId, threshold);
+        changed([]); // every image's flags of the category may change
+        return row;
+      },
     };
   }
 
@@ -279,6 +302,7 @@ export class AppSession {
     await this.suggester.close();
     await this.segmenter.close();
     await this.readThread.close();
+    await this.search.close();
     await this.closeProject();
   }
 }

@@ -71,6 +71,16 @@ export const COMMAND_MODULES: CommandModule[] = [
     ],
   },
   {
+    load: () => import('./commands/audit'),
+    commands: [
+      {
+        name: 'audit',
+        term: 'audit [options] <project-or-report> [project]',
+        description: 'audit labels with a uniter pack: score every category’s text on each image (resumable), or `audit report` the likely missing and doubtful labels',
+      },
+    ],
+  },
+  {
     load: () => import('./commands/bundle'),
     commands: [
       {

@@ -7,6 +7,7 @@
 import type { ImageRecord, ReviewStatus } from '../shared/contract';
 import type { FileState } from '../shared/api';
 import { stmt, streaming, type DbHandle } from './statements';
+import { flagsCte } from './audit-reads';
 
 const IMAGE_COLUMNS = `id, path, hash, width, height, bytes, status`;
 
@@ -178,9 +179,11 @@ export interface ImageFilter {
   minScore?: number;
   /** Images with a pending or accepted annotation of this category. */
   categoryId?: number;
+  /** Images with UNITER audit flags (db/audit-reads.ts): any, or of one kind. */
+  audit?: 'flagged' | 'missing' | 'doubtful';
 }
 
-export type ImageSort = 'name' | 'uncertainty';
+export type ImageSort = 'name' | 'uncertainty' | 'audit';
 
 export interface ImageSummaryRow {
   id: number;
@@ -214,7 +217,21 @@ function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
     where.push(`i.id IN (SELECT a.image_id FROM annotations a WHERE a.category_id = @cat AND a.state IN ('pending','accepted'))`);
     args.cat = f.categoryId;
   }
+  // `ai` is audit_images, joined by fromSql when the filter or the sort needs it.
+  if (f.audit === 'flagged') where.push(`ai.top IS NOT NULL`);
+  if (f.audit === 'missing') where.push(`ai.missing > 0`);
+  if (f.audit === 'doubtful') where.push(`ai.doubtful > 0`);
   return where;
+}
+
+/**
+ * The FROM clause over `images i`: with the audit's per-image flags (`ai`, worked out when
+ * read, one set-based pass over the latest scores) only when the filter or the sort uses them,
+ * so the other pages cost what they did.
+ */
+function fromSql(f: ImageFilter, sort: ImageSort): { with: string; from: string } {
+  if (!f.audit && sort !== 'audit') return { with: '', from: 'images i' };
+  return { with: `WITH ${flagsCte()}`, from: `images i LEFT JOIN audit_images ai ON ai.image_id = i.id` };
 }
 
 /**
@@ -225,6 +242,8 @@ function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
 const SORT_KEY: Record<ImageSort, { cols: string[] }> = {
   name: { cols: ['i.path'] },
   uncertainty: { cols: ['ifnull(i.uncertainty, 2)', 'i.path'] },
+  // Audit: the image's most suspicious flag first (greatest suspicion), images without flags last.
+  audit: { cols: ['ai.top IS NULL', '-ifnull(ai.top, 0)', 'i.path'] },
 };
 
 const whereOf = (parts: string[]) => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
@@ -237,13 +256,22 @@ export function imagePage(
 ): { total: number; rows: ImageSummaryRow[] } {
   const args: Record<string, unknown> = {};
   const w = whereOf(filterSql(f, args));
+  const src = fromSql(f, page.sort);
   const order = `ORDER BY ${SORT_KEY[page.sort].cols.join(', ')}`;
-  const total = (stmt(h, `SELECT count(*) AS n FROM images i ${w}`).get(args) as { n: number }).n;
+  // The count needs the audit's flags only when the filter does (not for the audit order alone).
+  const countSrc = fromSql(f, 'name');
+  const count = () => (stmt(h, `${countSrc.with} SELECT count(*) AS n FROM ${countSrc.from} ${w}`).get(args) as { n: number }).n;
+  // Under the audit filter the page also counts its total (count(*) OVER ()): the flags are
+  // worked out once, not once for the count and again for the page.
+  const withTotal = Boolean(f.audit);
   const rows = stmt(
     h,
-    `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
-     FROM images i ${w} ${order} LIMIT @limit OFFSET @offset`,
-  ).all({ ...args, limit: page.limit, offset: page.offset }) as ImageSummaryRow[];
+    `${src.with} SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
+       ${withTotal ? ', count(*) OVER () AS total_rows' : ''}
+     FROM ${src.from} ${w} ${order} LIMIT @limit OFFSET @offset`,
+  ).all({ ...args, limit: page.limit, offset: page.offset }) as (ImageSummaryRow & { total_rows?: number })[];
+  const total = withTotal && rows.length ? rows[0].total_rows! : count();
+  for (const r of rows) delete r.total_rows;
   return { total, rows };
 }
 
@@ -253,26 +281,44 @@ export function imagePage(
  * filter no longer keeps (just marked reviewed under an "unreviewed" filter).
  */
 export function imageNear(h: DbHandle, id: number, side: 'after' | 'before', f: ImageFilter, sort: ImageSort): number | null {
+  return imageNeighbours(h, id, [side], f, sort)[side] ?? null;
+}
+
+/**
+ * imageNear for several sides in one statement: under the audit filter or order the flags
+ * are worked out once for both of the editor's neighbours.
+ */
+export function imageNeighbours(
+  h: DbHandle,
+  id: number,
+  sides: ('after' | 'before')[],
+  f: ImageFilter,
+  sort: ImageSort,
+): { after?: number | null; before?: number | null } {
   const args: Record<string, unknown> = { id };
   const where = filterSql(f, args);
   const key = SORT_KEY[sort].cols;
-  const cur = key.map((c) => c.replace(/\bi\./g, 'c.'));
-  const cmp = side === 'after' ? '>' : '<';
-  where.push(`(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM images c WHERE c.id = @id)`);
-  const dir = side === 'after' ? '' : ' DESC';
-  const r = stmt(h, `SELECT i.id FROM images i ${whereOf(where)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1`).get(args) as
-    | { id: number }
-    | undefined;
-  return r?.id ?? null;
+  const src = fromSql(f, sort);
+  const cur = key.map((c) => c.replace(/\bi\./g, 'c.').replace(/\bai\./g, 'cai.'));
+  const curFrom = src.with ? `images c LEFT JOIN audit_images cai ON cai.image_id = c.id` : `images c`;
+  const near = (side: 'after' | 'before') => {
+    const cmp = side === 'after' ? '>' : '<';
+    const dir = side === 'after' ? '' : ' DESC';
+    const w = [...where, `(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM ${curFrom} WHERE c.id = @id)`];
+    return `(SELECT i.id FROM ${src.from} ${whereOf(w)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1) AS ${side}`;
+  };
+  return stmt(h, `${src.with} SELECT ${sides.map(near).join(', ')}`).get(args) as { after?: number | null; before?: number | null };
 }
 
 /** The first image in the order that the filter keeps (`first`) or the last one. */
 export function imageAtEnd(h: DbHandle, end: 'first' | 'last', f: ImageFilter, sort: ImageSort): number | null {
   const args: Record<string, unknown> = {};
   const dir = end === 'first' ? '' : ' DESC';
-  const r = stmt(h, `SELECT i.id FROM images i ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`).get(
-    args,
-  ) as { id: number } | undefined;
+  const src = fromSql(f, sort);
+  const r = stmt(
+    h,
+    `${src.with} SELECT i.id FROM ${src.from} ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`,
+  ).get(args) as { id: number } | undefined;
   return r?.id ?? null;
 }
 

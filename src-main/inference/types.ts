@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ClassMask, Detection, ExecutionProvider, PackKind, PackManifest, type Bbox } from '../shared/contract';
 import type { ImageSource, PreparedImage } from './image/pipeline';
 import type { EpReport, SessionPool } from './runtime/session-pool';
-import type { SamMask, SamPrompt } from './sam/sam-types';
+import type { SamCachedResult, SamEmbedding, SamMask, SamPrompt } from './sam/sam-types';
 
 /** What an adapter needs of a pack (the packs module's InstalledPack satisfies it). */
 export const PackRef = z.object({
@@ -57,6 +57,13 @@ export const PredictionResult = z.object({
    * class name (they are dropped, not returned).
    */
   unmatched: z.record(z.string(), z.number().int().positive()).optional(),
+  /**
+   * UNITER (the audit): each category's prompt text scored against the image, one ITM pass
+   * each: the raw rank_logit, and the word pieces cut to fit 512 positions. No detections or masks.
+   */
+  scores: z.array(z.object({ categoryId: z.number().int().positive(), rankLogit: z.number(), truncatedPieces: z.number().int().nonnegative() })).optional(),
+  /** UNITER: how many regions the ITM passes saw. */
+  regions: z.number().int().nonnegative().optional(),
 });
 export type PredictionResult = z.infer<typeof PredictionResult>;
 
@@ -106,7 +113,14 @@ export interface ModelAdapter {
   /** Kinds that can rank categories for a given box (COCO [x, y, w, h], original pixels); no categories = all the pack's classes. */
   suggest?(prepared: PreparedImage, box: Bbox, categories: AdapterCategory[]): Promise<Suggestion[]>;
   /** Kinds that segment from prompts (SAM): one mask per prompt, all on the one image. */
-  segment?(prepared: PreparedImage, prompts: SamPrompt[]): Promise<SamMask[]>;
+  segment?(prepared: PreparedImage, prompts: SamPrompt[], fileKey?: string): Promise<SamMask[]>;
+  /**
+   * SAM: the prompts on an image whose embedding is cached under `fileKey` (the caller's key
+   * for the file, e.g. the project's content hash), without decoding it; null when not cached.
+   */
+  segmentCached?(fileKey: string, prompts: SamPrompt[]): Promise<SamCachedResult | null>;
+  /** SAM: computes (or finds cached) the image's embedding, so the first prompt runs only the decoder. */
+  embed?(prepared: PreparedImage, fileKey?: string): Promise<SamEmbedding>;
   dispose(): Promise<void>;
 }
 

@@ -26,6 +26,10 @@ export const BundleManifest = z.object({
   threshold: z.number().nullable(),
   fuse: z.boolean(),
   overwriteHuman: z.boolean(),
+  /** What the job does (JobParams.mode): a worker runs the packs the same way; the merge commits by it. */
+  mode: JobParams.shape.mode,
+  /** Where the boxes' instance masks come from (JobParams.masks): workers run every pack alike; the merge commits by it. */
+  masks: JobParams.shape.masks,
   target: z.string(),
   /** The common folder of the bundled images when bundled; `work --images-root` says where it is on the worker. */
   imagesRoot: z.string(),
@@ -82,12 +86,13 @@ function parseJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
  * merge compares it with the job in the project. Built from a manifest or from the job's
  * own parameters (whose packs also carry run ids, left out).
  */
-export function runIdentity(p: Pick<BundleManifest, 'jobId' | 'signature' | 'packs' | 'categories' | 'threshold' | 'fuse' | 'overwriteHuman'>) {
+export function runIdentity(p: Pick<BundleManifest, 'jobId' | 'signature' | 'packs' | 'categories' | 'threshold' | 'fuse' | 'overwriteHuman' | 'masks'>) {
   return {
     jobId: String(p.jobId),
     signature: p.signature,
     packs: JSON.stringify(p.packs.map((k) => ({ id: k.id, kind: k.kind, sha256: k.sha256 }))),
-    parameters: JSON.stringify({ categories: p.categories, threshold: p.threshold, fuse: p.fuse, overwriteHuman: p.overwriteHuman }),
+    // The mask source only when the job recorded one, so shards worked before it existed still merge.
+    parameters: JSON.stringify({ categories: p.categories, threshold: p.threshold, fuse: p.fuse, overwriteHuman: p.overwriteHuman, ...(p.masks != null ? { masks: p.masks } : {}) }),
   };
 }
 export type RunIdentity = ReturnType<typeof runIdentity>;

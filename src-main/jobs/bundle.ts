@@ -7,6 +7,7 @@ import type { ProjectService } from '../services/project-service';
 import { BUNDLE_SCHEMA_VERSION, MANIFEST_FILE, readManifest, shardListPath, type BundleManifest, type ShardList } from './bundle-manifest';
 import { findResumable, getJob, pendingItems } from './job-store';
 import { createPlannedJob, describeJob } from './plan-job';
+import { leavesEditedImages } from './job-params';
 
 export interface BundleOptions {
   shards: number;
@@ -51,7 +52,7 @@ export async function createBundle(project: ProjectService, request: JobStart, o
   const job = getJob(project.pdb, jobId);
 
   const pending = pendingItems(project.pdb, jobId);
-  const items = pending.filter((it) => !it.humanTouched || job.params.overwriteHuman);
+  const items = pending.filter((it) => !it.humanTouched || !leavesEditedImages(job.params));
   const root = commonFolder(items.map((it) => it.path)) ?? dirname(project.pdb.path);
   const lists: ShardList[] = Array.from({ length: opts.shards }, (_, shard) => ({ shard, images: [] }));
   // Round robin over path order: neighbouring images (often one camera's burst) spread
@@ -71,6 +72,8 @@ export async function createBundle(project: ProjectService, request: JobStart, o
     threshold: p.threshold,
     fuse: p.fuse,
     overwriteHuman: p.overwriteHuman,
+    mode: p.mode,
+    masks: p.masks ?? null,
     target: p.target,
     imagesRoot: root,
     shards: opts.shards,

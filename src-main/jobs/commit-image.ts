@@ -1,11 +1,13 @@
 import type { ProjectDb } from '../db/project-db';
 import type { PredictionResult } from '../inference/types';
-import { rleArea, rleBbox, rleCrop } from '../shared/masks';
+import { rleArea, rleBbox } from '../shared/masks';
+import { groupvitInstanceMask, jobInstanceMasks } from '../services/instance-masks';
 import { maskGeometry, roundBox, roundCoord } from '../shared/annotation-rules';
 import { annotationWriter, archiveWorkingAnnotations, insertPrediction } from '../db/annotations-table';
 import { humanTouchedAt, markImagePrelabeled } from '../db/images-table';
 import { addDroppedClasses, itemClaim, setItemState } from '../db/jobs-table';
 import type { JobParams } from './job-params';
+import { commitAudit } from './commit-audit';
 
 export interface ImageOutcome {
   /** 'refused': the item was not this committer's to write (see commitImage); nothing was written. */
@@ -52,6 +54,8 @@ export function commitImage(
   results: PredictionResult[],
   owner: string | null,
 ): ImageOutcome {
+  // An audit stores scores only (commit-audit.ts), under the same claim rules.
+  if (params.mode === 'audit') return commitAudit(pdb, jobId, params, image, results, owner);
   const preds = collectPredictions(params, image, results);
   return pdb.tx(() => {
     const refusal = refusalOf(itemClaim(pdb, jobId, image.imageId), owner);
@@ -80,7 +84,8 @@ export function commitImage(
   });
 }
 
-function refusalOf(item: { state: string; owner: string | null } | undefined, owner: string | null): string | null {
+/** Why `owner` may not commit the item now (the rule above; commit-audit.ts applies it too); null when it may. */
+export function refusalOf(item: { state: string; owner: string | null } | undefined, owner: string | null): string | null {
   if (!item) return 'the image is not an item of this job';
   if (owner !== null) {
     if (item.state === 'pending' && item.owner === owner) return null;
@@ -131,45 +136,42 @@ interface NewAnnotation {
 }
 
 /**
- * Without fusion every prediction is an annotation (GLIP boxes as instances, GroupViT
- * masks as class masks). With fusion each box of class c takes the class-c mask cut to the
- * box, and its box and area are refined from that mask; the class masks stay recorded as
- * predictions only. A box with a SAM mask of its own (`instanceOf`) takes that mask as it
- * comes, and the mask's box and area (before any class mask).
+ * Which predictions become annotations, by the job's instance-mask source
+ * (services/instance-masks.ts):
+ * - none: every prediction (detector boxes as instances, GroupViT masks as class masks);
+ * - `sam`: a box with a SAM mask of its own (`instanceOf`) takes that mask as it comes, with
+ *   the mask's box and area; a box whose SAM mask was empty stays a plain box;
+ * - `groupvit`: each box of class c takes the class-c mask cut to the box, its box and area
+ *   refined from the cut; SAM's masks, when a sam pack ran too, stay predictions only.
+ * With either source, GroupViT's class masks stay predictions only on an image that has
+ * boxes; on an image where the detector found nothing they are its annotations, as `--fuse`
+ * always did.
  */
 function toAnnotations(params: JobParams, preds: NewPrediction[], ids: number[], size: [number, number]): NewAnnotation[] {
+  const source = jobInstanceMasks(params);
   const instance = new Map<number, number>();
-  preds.forEach((p, j) => {
-    if (p.instanceOf !== undefined) instance.set(p.instanceOf, j);
-  });
-  const hasBoxes = preds.some((p) => p.kind === 'box');
-  const hasMasks = preds.some((p) => p.kind === 'mask' && p.instanceOf === undefined);
-  const fuse = params.fuse && hasBoxes && hasMasks;
-  const masks = new Map<number, NewPrediction>();
-  if (fuse) for (const p of preds) if (p.kind === 'mask' && p.instanceOf === undefined) masks.set(p.categoryId, p);
+  if (source === 'sam')
+    preds.forEach((p, j) => {
+      if (p.instanceOf !== undefined) instance.set(p.instanceOf, j);
+    });
+  const isClassMask = (p: NewPrediction) => p.kind === 'mask' && p.instanceOf === undefined;
+  const classMasksArePredictions = source !== null && preds.some((p) => p.kind === 'box');
+  const classMasks = new Map<number, NewPrediction>();
+  if (source === 'groupvit') for (const p of preds) if (isClassMask(p)) classMasks.set(p.categoryId, p);
   const out: NewAnnotation[] = [];
   preds.forEach((p, i) => {
-    if (p.instanceOf !== undefined) return; // carried by its box
+    if (p.instanceOf !== undefined) return; // SAM's mask: carried by its box, or a prediction only
+    if (classMasksArePredictions && isClassMask(p)) return;
+    if (p.kind === 'mask' && p.area === 0) return; // an empty class mask stays a prediction: an annotation's mask has pixels
     const own = instance.get(i);
     if (own !== undefined) {
       const m = preds[own];
       out.push({ categoryId: p.categoryId, bbox: m.bbox, rle: m.rle, area: m.area, predictionId: ids[own], score: p.score });
       return;
     }
-    if (fuse && p.kind === 'mask') return;
-    if (p.kind === 'mask' && p.area === 0) return; // an empty class mask stays a prediction: an annotation's mask has pixels
-    let { bbox, rle, area } = p;
-    const classMask = fuse ? masks.get(p.categoryId) : undefined;
-    if (classMask?.rle) {
-      const cut = rleCrop({ size, counts: classMask.rle }, p.bbox);
-      const cutArea = rleArea(cut);
-      if (cutArea > 0) {
-        rle = cut.counts;
-        area = cutArea;
-        bbox = [...rleBbox(cut)];
-      }
-    }
-    out.push({ categoryId: p.categoryId, bbox, rle, area, predictionId: ids[i], score: p.score });
+    const classMask = p.kind === 'box' ? classMasks.get(p.categoryId) : undefined;
+    const fused = classMask?.rle ? groupvitInstanceMask(classMask.rle, p.bbox, size) : null;
+    out.push({ categoryId: p.categoryId, ...(fused ?? { bbox: p.bbox, rle: p.rle, area: p.area }), predictionId: ids[i], score: p.score });
   });
   return out;
 }

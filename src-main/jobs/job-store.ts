@@ -26,13 +26,15 @@ export function createJob(
   draft: Omit<JobParams, 'packs'> & { packs: Omit<JobParams['packs'][number], 'runId'>[] },
   imageIds: number[],
   joinSame = false,
+  /** More for the runs' params_json (an audit run's default threshold, `auditThreshold`). */
+  extraRunParams: Record<string, unknown> = {},
 ): number {
   return pdb.tx(() => {
     const existing = joinSame ? findResumable(pdb, draft.signature) : null;
     if (existing !== null) return existing;
     const now = Date.now();
     const prompt = draft.categories.map((c) => c.prompt).join(' . ');
-    const runParams = JSON.stringify({ threshold: draft.threshold, fuse: draft.fuse, categories: draft.categories });
+    const runParams = JSON.stringify({ threshold: draft.threshold, fuse: draft.fuse, categories: draft.categories, ...extraRunParams });
     const packs = draft.packs.map((p) => ({
       ...p,
       runId: insertModelRun(pdb, { packId: p.id, packSha256: p.sha256, paramsJson: runParams, prompt }, now),
@@ -84,6 +86,7 @@ export function toJobInfo(
     currentFile: live?.currentFile ?? null,
     error: job.error,
     packs: job.params.packs.map((p) => p.id),
+    mode: job.params.mode ?? 'prelabel',
     createdAt: job.createdAt,
     droppedClasses,
   };

@@ -10,6 +10,7 @@ import { PredictionResult } from '../inference/types';
 import type { ProjectService } from '../services/project-service';
 import { readManifest, runIdentity, type RunIdentity } from './bundle-manifest';
 import { commitImage } from './commit-image';
+import { leavesEditedImages } from './job-params';
 import { getJob, itemCounts, pendingItems, setJobState, type ItemCounts, type PendingItem } from './job-store';
 
 export interface ShardMergeReport {
@@ -32,6 +33,8 @@ export interface ShardMergeReport {
 
 export interface MergeReport {
   jobId: number;
+  /** What the job does: the command that finishes it locally is `prelabel` or `audit`. */
+  mode: 'prelabel' | 'audit';
   shards: ShardMergeReport[];
   counts: ItemCounts;
 }
@@ -66,7 +69,7 @@ export function mergeShards(project: ProjectService, dir: string): MergeReport {
   // Every item has its outcome: the job is done. Otherwise it stays as it was, and
   // `prelabel` with the same arguments (or more merges) finishes it.
   if (counts.pending === 0 && counts.running === 0 && job.state !== 'done') setJobState(pdb, job.id, 'done');
-  return { jobId: job.id, shards, counts };
+  return { jobId: job.id, mode: job.params.mode ?? 'prelabel', shards, counts };
 }
 
 function mergeFile(project: ProjectService, job: ReturnType<typeof getJob>, expected: RunIdentity, file: string): ShardMergeReport {
@@ -89,7 +92,7 @@ function mergeFile(project: ProjectService, job: ReturnType<typeof getJob>, expe
           report.already++;
           continue;
         }
-        if (item.humanTouched && !job.params.overwriteHuman) {
+        if (item.humanTouched && leavesEditedImages(job.params)) {
           report.edited++;
           continue;
         }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { JobStart as JobStartSchema, type JobStart } from '../shared/api';
 import { LwError } from '../shared/errors';
+import type { PackManifest } from '../shared/contract';
 import { findPack, packSha256 } from '../inference/packs/index';
 import { notADetector } from '../inference/uniter/adapter';
 import { checkSamPacks } from '../inference/sam/box-to-mask';
+import { chooseInstanceMasks, legacyInstanceMasks } from '../services/instance-masks';
 import type { ProjectService } from '../services/project-service';
 import { createJob, findResumable } from './job-store';
 import { selectImages } from './select-images';
@@ -21,6 +23,8 @@ export interface JobDescription {
   draft: Parameters<typeof createJob>[1];
   target: JobStart['target'];
   glob?: string;
+  /** Added to the params_json of the job's runs (an audit's default threshold). */
+  runParams?: Record<string, unknown>;
 }
 
 /**
@@ -38,25 +42,71 @@ export async function planJob(project: ProjectService, raw: JobStart, opts: Plan
  */
 export async function describeJob(project: ProjectService, raw: JobStart, opts: Pick<PlanOptions, 'glob'> = {}): Promise<JobDescription> {
   const req = JobStartSchema.parse(raw);
+  const audit = req.mode === 'audit';
+  if (audit) checkAuditRequest(req.packs);
   const categories = categoriesFor(project, req.categoryIds);
+  let auditThreshold: number | undefined;
   const packs = await Promise.all(
     req.packs.map(async (id) => {
       const pack = await findPack(id);
-      if (pack.manifest.kind === 'uniter') throw notADetector(pack.manifest.id);
+      if (audit) auditThreshold = auditPackThreshold(pack.manifest);
+      else if (pack.manifest.kind === 'uniter') throw notADetector(pack.manifest.id);
       return { id: pack.manifest.id, kind: pack.manifest.kind, sha256: await packSha256(pack) };
     }),
   );
-  checkSamPacks(packs.map((p) => p.kind));
+  if (!audit) checkSamPacks(packs.map((p) => p.kind));
+  const kinds = packs.map((p) => p.kind);
+  const masks = audit ? null : chooseInstanceMasks(kinds, req.fuse, req.masks);
+  // `--masks groupvit` is `--fuse`: recorded as one, so both spellings make the same job.
+  const fuse = req.fuse || masks === 'groupvit';
+  // An audit scores; detection options mean nothing to it and do not make another job.
+  const options = audit ? { threshold: null, fuse: false, overwriteHuman: false } : { threshold: req.threshold ?? null, fuse, overwriteHuman: req.overwriteHuman };
+  // The mask source joins the signature only where it differs from what the same packs and
+  // --fuse did before --masks existed, so those jobs still resume (and `--masks sam` beside a
+  // sam pack is the same command as no --masks).
+  const masksSig = !audit && masks !== legacyInstanceMasks(kinds, fuse) ? { masks } : {};
   const targetText = opts.glob ?? (req.target.kind === 'images' ? `${req.target.imageIds.length} image(s)` : req.target.kind);
+  // The mode joins the signature only for audits, so pre-labeling jobs made before audits existed still resume.
   const signature = createHash('sha256')
-    .update(JSON.stringify({ packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText }))
+    .update(JSON.stringify({ packs, categories, ...options, target: targetText, ...(audit ? { mode: req.mode } : {}), ...masksSig }))
     .digest('hex');
   return {
     signature,
-    draft: { packs, categories, threshold: req.threshold ?? null, fuse: req.fuse, overwriteHuman: req.overwriteHuman, target: targetText, signature },
+    draft: { packs, categories, ...options, target: targetText, signature, mode: req.mode, masks },
     target: req.target,
     glob: opts.glob,
+    ...(auditThreshold !== undefined ? { runParams: { auditThreshold } } : {}),
   };
+}
+
+/** The audit's pack rules (one pack, a uniter one, a valid auditThreshold), for a caller that checks before it changes the project (the CLI creates categories). */
+export async function checkAuditPacks(packs: string[]): Promise<void> {
+  checkAuditRequest(packs);
+  auditPackThreshold((await findPack(packs[0])).manifest);
+}
+
+/** An audit runs exactly one pack, of kind uniter (checked for its kind once the pack is found: auditPackThreshold). */
+function checkAuditRequest(packs: string[]): void {
+  if (packs.length !== 1)
+    throw new LwError('INVALID_ARGUMENT', `An audit runs one uniter pack; ${packs.length} were given`, 'Pass one --pack, e.g. `labelwright audit <project> --pack uniter-fixture`.');
+}
+
+/**
+ * The audit's default threshold from a uniter pack's manifest (`params.auditThreshold`, in
+ * rank_logit units), 0 (sigmoid 0.5) when it gives none; refuses a pack of another kind.
+ */
+function auditPackThreshold(manifest: PackManifest): number {
+  if (manifest.kind !== 'uniter')
+    throw new LwError(
+      'INVALID_ARGUMENT',
+      `${manifest.id} is a ${manifest.kind} pack: an audit scores each category's text against the image with a uniter pack`,
+      'Pass a uniter pack to --pack (`labelwright models list` shows the installed packs); pre-label with `labelwright prelabel` instead.',
+    );
+  const t = manifest.params.auditThreshold;
+  if (t === undefined) return 0;
+  if (typeof t !== 'number' || !Number.isFinite(t))
+    throw new LwError('MODEL_PACK_INVALID', `${manifest.id}: params.auditThreshold must be a number (rank_logit units), got ${JSON.stringify(t)}`, 'Fix the pack’s pack.json (docs/models/uniter.md).');
+  return t;
 }
 
 /** Creates the described job, or with `resumeSame` finds the unfinished job of the same request. */
@@ -66,7 +116,7 @@ export function createPlannedJob(project: ProjectService, d: JobDescription, opt
     if (existing !== null) return { jobId: existing, resumed: true };
   }
   const imageIds = selectImages(project.pdb, d.target, d.glob);
-  return { jobId: createJob(project.pdb, d.draft, imageIds, opts.resumeSame), resumed: false };
+  return { jobId: createJob(project.pdb, d.draft, imageIds, opts.resumeSame, d.runParams), resumed: false };
 }
 
 function categoriesFor(project: ProjectService, ids: number[] | undefined) {

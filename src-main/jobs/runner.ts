@@ -9,6 +9,7 @@ import { CLAIM_STALE_MS, HEARTBEAT_INTERVAL_MS, claimNext, heartbeat, othersClai
 import { commitImage } from './commit-image';
 import { runPacks, type PackEngine } from '../inference/sam/box-to-mask';
 import { getJob, itemCounts, setJobState, type PendingItem } from './job-store';
+import { leavesEditedImages } from './job-params';
 import { thisWorker, type WorkerIdentity } from './worker-identity';
 
 /** What the runner needs of an inference engine (the worker engine satisfies it); a sam pack's engine also segments (runPacks). */
@@ -61,6 +62,8 @@ export class JobRunner {
   private readonly staleMs: number;
   private readonly heartbeatMs: number;
   private readonly log: (line: string) => void;
+  /** What the job does, in the words of its messages. */
+  private doing = 'pre-labeling';
   /** Late commits refused because this worker's claim had been taken back. */
   refused = 0;
   /** Why the job paused itself: the project stopped taking writes (full disk, lock, read-only). */
@@ -114,6 +117,7 @@ export class JobRunner {
   private async runItems(): Promise<JobState> {
     const job = getJob(this.pdb, this.jobId);
     const params = job.params;
+    if (params.mode === 'audit') this.doing = 'the audit';
     const categories: AdapterCategory[] = params.categories.map((c) => ({
       id: c.id,
       name: c.name,
@@ -137,8 +141,8 @@ export class JobRunner {
       if (!ok) this.refuse(item, 'its claim was taken back');
     };
 
-    // Images a person edited are skipped before decoding: no model time spent on them.
-    const skip = (it: PendingItem) => it.humanTouched && !params.overwriteHuman;
+    // Images a person edited are skipped before decoding (no model time spent on them), except by an audit, which checks people's labels.
+    const skip = (it: PendingItem) => it.humanTouched && leavesEditedImages(params);
     const queue = this.queue;
     let exhausted = false;
     const fill = () => {
@@ -232,7 +236,7 @@ export class JobRunner {
     const c = itemCounts(this.pdb, this.jobId);
     const inFlight = this.current ? ` the image in flight (${basename(this.current)}) was not and is pending again;` : '';
     const message =
-      `${writeFailureText(e.code, this.pdb.path)}: pre-labeling paused. ${c.done} image(s) done and saved;${inFlight}` +
+      `${writeFailureText(e.code, this.pdb.path)}: ${this.doing} paused. ${c.done} image(s) done and saved;${inFlight}` +
       ` ${c.pending + c.running} left to do.`;
     this.halted = new LwError(e.code, message, `${writeFailureHint(e.code)} Then run the same command again to resume.`, { cause: e });
     try {

@@ -35,9 +35,9 @@ describe('report.corrections', () => {
     ]);
     const report = svc.correctionReport();
     expect(report).toEqual([
-      { categoryId: red, name: 'red', predictions: 4, acceptedUnchanged: 1, edited: 2, editedMeanIou: 0.75, rejected: 1, pending: 0, humanAdded: 0 },
-      { categoryId: blue, name: 'blue', predictions: 1, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 1, humanAdded: 1 },
-      { categoryId: green, name: 'green', predictions: 0, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 0, humanAdded: 1 },
+      { categoryId: red, name: 'red', predictions: 4, acceptedUnchanged: 1, edited: 2, editedMeanIou: 0.75, rejected: 1, pending: 0, humanAdded: 0, auditLikelyMissing: 0, auditDoubtful: 0 },
+      { categoryId: blue, name: 'blue', predictions: 1, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 1, humanAdded: 1, auditLikelyMissing: 0, auditDoubtful: 0 },
+      { categoryId: green, name: 'green', predictions: 0, acceptedUnchanged: 0, edited: 0, editedMeanIou: null, rejected: 0, pending: 0, humanAdded: 1, auditLikelyMissing: 0, auditDoubtful: 0 },
     ]);
   });
 });

@@ -3,6 +3,7 @@ import type { Bbox } from '../shared/contract';
 import type { DbHandle } from '../db/statements';
 import { allCategories } from '../db/categories-table';
 import { iterateCorrectionRows, type CorrectionSourceRow } from '../db/annotations-table';
+import { auditCountsByCategory } from '../db/audit-reads';
 
 /**
  * How much people corrected the models, per category. Every annotation that came from
@@ -19,6 +20,10 @@ import { iterateCorrectionRows, type CorrectionSourceRow } from '../db/annotatio
  * - pending: source `model`, state `pending`;
  * - predictions: the sum of the four above;
  * - humanAdded: source `human`, state `accepted` or `pending`.
+ *
+ * With a UNITER audit, each category also carries its audit flags now (db/audit-reads.ts,
+ * the same counts as `audit report`): auditLikelyMissing, the images where it is likely
+ * missing; auditDoubtful, the images where its annotations are doubtful.
  */
 export function correctionReport(pdb: DbHandle): CorrectionRow[] {
   const rows = new Map(allCategories(pdb).map((c) => [c.id, { categoryId: c.id, name: c.name, ...emptyTally() }]));
@@ -26,7 +31,12 @@ export function correctionReport(pdb: DbHandle): CorrectionRow[] {
     const row = rows.get(r.category_id);
     if (row) tally(row, r);
   }
-  return [...rows.values()].map(finish);
+  const audit = new Map(auditCountsByCategory(pdb).map((a) => [a.category_id, a]));
+  return [...rows.values()].map((row) => ({
+    ...finish(row),
+    auditLikelyMissing: audit.get(row.categoryId)?.missing ?? 0,
+    auditDoubtful: audit.get(row.categoryId)?.doubtful ?? 0,
+  }));
 }
 
 /**
@@ -47,10 +57,10 @@ export function correctionReportByModel(pdb: DbHandle): ModelCorrectionRow[] {
     .map(({ humanAdded: _human, ...row }) => finish(row));
 }
 
-type Outcome = 'acceptedUnchanged' | 'edited' | 'rejected' | 'pending' | 'humanAdded';
+export type Outcome = 'acceptedUnchanged' | 'edited' | 'rejected' | 'pending' | 'humanAdded';
 
-/** The one rule both reports count by (see correctionReport); null: a person's rejected annotation, counted nowhere. */
-function outcomeOf(r: CorrectionSourceRow): Outcome | null {
+/** The one rule the reports count by (see correctionReport; also mask-source-report.ts); null: a person's rejected annotation, counted nowhere. */
+export function outcomeOf(r: Pick<CorrectionSourceRow, 'source' | 'state'>): Outcome | null {
   if (r.source === 'human') return r.state === 'rejected' ? null : 'humanAdded';
   if (r.state === 'rejected') return 'rejected';
   if (r.source === 'model-edited') return 'edited';

@@ -12,7 +12,8 @@ import type { ReviewStatus } from '../shared/contract';
 import type { Annotation, ImageRecord } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import { imageAtEnd, imageById, imageFileRow, imageNear, imagePage, type ImageFilter, type ImageSummaryRow } from '../db/images-table';
+import { imageAtEnd, imageById, imageFileRow, imageNear, imageNeighbours, imagePage, type ImageFilter, type ImageSort, type ImageSummaryRow } from '../db/images-table';
+import { auditCountsByImage } from '../db/audit-reads';
 import { fileMessage, refreshFileStates } from './image-files';
 import { liveAnnotationsOf, type AnnotationRow } from '../db/annotations-table';
 
@@ -28,15 +29,17 @@ export function queryImages(pdb: ProjectDb, raw: ImageQuery): ImagePage {
   const q = ImageQuerySchema.parse(raw);
   const { total, rows } = imagePage(
     pdb,
-    { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId },
+    filterOf(q),
     { sort: q.sort, limit: q.limit, offset: q.offset },
   );
   // One stat per image of the page: a file that went away is marked without being opened.
   const files = refreshFileStates(pdb, rows);
-  return { total, items: rows.map((r) => toSummary({ ...r, file_state: files.get(r.id) ?? r.file_state })) };
+  // The page's audit flags in one read (worked out now, from the annotations as they are).
+  const audit = auditCountsByImage(pdb, rows.map((r) => r.id));
+  return { total, items: rows.map((r) => toSummary({ ...r, file_state: files.get(r.id) ?? r.file_state }, audit.get(r.id))) };
 }
 
-function toSummary(r: ImageSummaryRow): ImageSummary {
+function toSummary(r: ImageSummaryRow, audit: { missing: number; doubtful: number } | undefined): ImageSummary {
   return {
     id: r.id,
     name: basename(r.path),
@@ -47,6 +50,8 @@ function toSummary(r: ImageSummaryRow): ImageSummary {
     pending: r.pending_count,
     topScore: r.top_score,
     fileState: r.file_state,
+    auditMissing: audit?.missing ?? 0,
+    auditDoubtful: audit?.doubtful ?? 0,
   };
 }
 
@@ -90,11 +95,12 @@ export function getImageDetail(pdb: ProjectDb, id: number, nav?: NavQuery): Imag
   const image = imageRecord(pdb, id);
   const { filter, sort } = navOf(nav);
   const file = imageFileRow(pdb, id)!;
+  const near = imageNeighbours(pdb, id, ['before', 'after'], filter, sort);
   return {
     image: { ...image, name: basename(image.path) },
     annotations: imageAnnotations(pdb, image),
-    prevId: imageNear(pdb, id, 'before', filter, sort),
-    nextId: imageNear(pdb, id, 'after', filter, sort),
+    prevId: near.before ?? null,
+    nextId: near.after ?? null,
     file: { state: file.file_state, message: fileMessage(file.file_state, image.path) },
   };
 }
@@ -115,7 +121,12 @@ export function nextUnreviewed(pdb: ProjectDb, after: number, nav?: NavQuery): n
   return first === after ? null : first;
 }
 
-function navOf(nav: NavQuery | undefined): { filter: ImageFilter; sort: 'name' | 'uncertainty' } {
+function navOf(nav: NavQuery | undefined): { filter: ImageFilter; sort: ImageSort } {
   const q = NavQuerySchema.parse(nav ?? {});
-  return { filter: { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId }, sort: q.sort };
+  return { filter: filterOf(q), sort: q.sort };
+}
+
+/** The filter of a grid query or a navigation query (the same fields). */
+function filterOf(q: { status?: ReviewStatus[]; hasPending?: boolean; minScore?: number; categoryId?: number; audit?: ImageFilter['audit'] }): ImageFilter {
+  return { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId, audit: q.audit };
 }

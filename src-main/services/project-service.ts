@@ -16,6 +16,9 @@ import { importDataset, MAX_KEPT_CATEGORY_ID, refuseRepeatedImport, type Checked
 import type {
   AnnotationChange,
   ApplyChangesResult,
+  AuditCategoryRow,
+  AuditReport,
+  ImageAudit,
   CategoryWithCount,
   CorrectionRow,
   ImageDetail,
@@ -30,6 +33,7 @@ import { checkImageFile, type FileCheck } from './image-files';
 import { applyAnnotationChanges } from './annotation-edits';
 import { listCategoriesWithCounts, mergeCategories } from './category-merge';
 import { correctionReport } from './corrections';
+import { auditReport, imageAudit, setAuditThreshold } from './audit';
 import { readProjectSettings, updateProjectSettings } from './project-settings';
 import { exportPreview, type ExportCounts, type ExportPreviewOptions } from './export-preview';
 
@@ -178,6 +182,21 @@ export class ProjectService {
 
   correctionReport(): CorrectionRow[] {
     return correctionReport(this.pdb);
+  }
+
+  /** UNITER audit flags, most suspicious first, with each category's threshold and counts (audit.ts). */
+  auditReport(): AuditReport {
+    return auditReport(this.pdb);
+  }
+
+  /** One image's audit flags and every category's latest score (audit.ts). */
+  imageAudit(imageId: number): ImageAudit {
+    return imageAudit(this.pdb, imageId);
+  }
+
+  /** A category's audit threshold in rank_logit units; null: back to the pack's default (audit.ts). */
+  setAuditThreshold(categoryId: number, threshold: number | null): AuditCategoryRow {
+    return setAuditThreshold(this.pdb, categoryId, threshold);
   }
 
   /** The project's own settings (project-settings.ts). */

@@ -46,6 +46,9 @@ export const ImageSummary = z.object({
   topScore: z.number().nullable(),
   /** The file's state when it was last checked ('ok' until a check finds otherwise). */
   fileState: FileState,
+  /** UNITER audit flags on the image now (see AuditFlag): categories likely missing, annotated categories doubtful. */
+  auditMissing: z.number().int().nonnegative(),
+  auditDoubtful: z.number().int().nonnegative(),
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 
@@ -55,8 +58,10 @@ export const ImageQuery = z.object({
   hasPending: z.boolean().optional(),
   /** Only images whose top score is at least this. */
   minScore: z.number().min(0).max(1).optional(),
-  /** uncertainty: lowest top score first, images without model output last. */
-  sort: z.enum(['name', 'uncertainty']).default('name'),
+  /** Only images with UNITER audit flags: any flag, or of one kind. */
+  audit: z.enum(['flagged', 'missing', 'doubtful']).optional(),
+  /** uncertainty: lowest top score first, images without model output last. audit: most suspicious audit flag first, unflagged last. */
+  sort: z.enum(['name', 'uncertainty', 'audit']).default('name'),
   offset: z.number().int().nonnegative().default(0),
   limit: z.number().int().positive().max(5000).default(200),
 });
@@ -68,7 +73,8 @@ export const NavQuery = z.object({
   categoryId: Id.optional(),
   hasPending: z.boolean().optional(),
   minScore: z.number().min(0).max(1).optional(),
-  sort: z.enum(['name', 'uncertainty']).default('name'),
+  audit: z.enum(['flagged', 'missing', 'doubtful']).optional(),
+  sort: z.enum(['name', 'uncertainty', 'audit']).default('name'),
 });
 export type NavQuery = z.input<typeof NavQuery>;
 
@@ -168,6 +174,13 @@ export const JobStart = z.object({
   threshold: z.number().min(0).max(1).optional(),
   fuse: z.boolean().default(false),
   overwriteHuman: z.boolean().default(false),
+  /**
+   * prelabel: detectors/segmenters write predictions and annotations. audit: one uniter pack
+   * scores every category's text on each image (audit scores only; annotations are untouched).
+   */
+  mode: z.enum(['prelabel', 'audit']).default('prelabel'),
+  /** With a sam pack beside a detector: where instance masks come from (sam, or GroupViT's class mask cut to the box). */
+  masks: z.enum(['sam', 'groupvit']).optional(),
 });
 export type JobStart = z.input<typeof JobStart>;
 
@@ -187,6 +200,7 @@ export type JobProgress = z.infer<typeof JobProgress>;
 
 export const JobInfo = JobProgress.extend({
   packs: z.array(z.string()),
+  mode: z.enum(['prelabel', 'audit']).default('prelabel'),
   createdAt: z.number(),
   /** Detections dropped because their class matches no category (closed-set packs: Pix2seq), per class name. */
   droppedClasses: z.record(z.string(), z.number().int()).default({}),
@@ -236,11 +250,14 @@ export const CorrectionRow = z.object({
   rejected: z.number().int(),
   pending: z.number().int(),
   humanAdded: z.number().int(),
+  /** UNITER audit flags of this category now: images where it is likely missing, annotations of it doubtful (0 without an audit). */
+  auditLikelyMissing: z.number().int().nonnegative().default(0),
+  auditDoubtful: z.number().int().nonnegative().default(0),
 });
 export type CorrectionRow = z.infer<typeof CorrectionRow>;
 
 /** The correction report's figures per model (no humanAdded: people's annotations belong to no model). */
-export const ModelCorrectionRow = CorrectionRow.omit({ categoryId: true, name: true, humanAdded: true }).extend({
+export const ModelCorrectionRow = CorrectionRow.omit({ categoryId: true, name: true, humanAdded: true, auditLikelyMissing: true, auditDoubtful: true }).extend({
   /** The pack whose run made the predictions; null when the prediction rows are gone (model unknown). */
   packId: z.string().nullable(),
 });
@@ -268,6 +285,8 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export const ProjectSettings = z.object({
   suggestPack: z.string().min(1).nullable().default(null),
   suggestions: z.boolean().default(true),
+  /** The sam pack behind the editor's Smart tool (null: the first installed sam pack). */
+  samPack: z.string().min(1).nullable().default(null),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
@@ -293,6 +312,95 @@ export const SamSegmentResult = z.object({
 });
 export type SamSegmentResult = z.infer<typeof SamSegmentResult>;
 
+/** SAM-refined against GroupViT-fused instance masks, per category, from the predictions people reviewed. */
+export const MaskSourceRow = z.object({
+  categoryId: Id,
+  name: z.string(),
+  source: z.enum(['sam', 'groupvit']),
+  masks: z.number().int(),
+  acceptedUnchanged: z.number().int(),
+  edited: z.number().int(),
+  /** Mean mask IoU between the model's mask and the final mask, over edited ones. */
+  editedMeanMaskIou: z.number().nullable(),
+  rejected: z.number().int(),
+  pending: z.number().int(),
+});
+export type MaskSourceRow = z.infer<typeof MaskSourceRow>;
+
+// ---------- UNITER: label audit and text search ----------
+/**
+ * One audit flag: the latest UNITER score of a category's text on an image against that
+ * category's audit threshold (rank_logit units). `missing`: scores at or above it with no
+ * annotation of the category; `doubtful`: annotated but scores below it. Flags are worked out
+ * when read, from the stored scores and the annotations as they are now.
+ */
+export const AuditFlag = z.object({
+  imageId: Id,
+  imageName: z.string(),
+  categoryId: Id,
+  name: z.string(),
+  kind: z.enum(['missing', 'doubtful']),
+  /** The raw UNITER rank_logit (the score UNITER ranks by). */
+  rankLogit: z.number(),
+  threshold: z.number(),
+  /** How far past the threshold, in logits (rankLogit − threshold for missing, threshold − rankLogit for doubtful): larger is more suspicious. */
+  suspicion: z.number(),
+  /** Annotations of the category on the image that count (accepted or pending). */
+  annotations: z.number().int().nonnegative(),
+  packId: z.string(),
+  packSha256: z.string(),
+  runId: Id,
+  scoredAt: z.number(),
+});
+export type AuditFlag = z.infer<typeof AuditFlag>;
+
+export const AuditCategoryRow = z.object({
+  categoryId: Id,
+  name: z.string(),
+  threshold: z.number(),
+  /** category: set for this category; pack: the audit pack manifest's default (params.auditThreshold). */
+  thresholdSource: z.enum(['category', 'pack']),
+  scoredImages: z.number().int(),
+  likelyMissing: z.number().int(),
+  doubtful: z.number().int(),
+});
+export type AuditCategoryRow = z.infer<typeof AuditCategoryRow>;
+
+export const AuditReport = z.object({
+  /** Most suspicious first. */
+  flags: z.array(AuditFlag),
+  categories: z.array(AuditCategoryRow),
+  scoredImages: z.number().int(),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
+
+/** One image's audit: its flags and every category's latest score (null: not scored). */
+export const ImageAudit = z.object({
+  flags: z.array(AuditFlag),
+  scores: z.array(z.object({ categoryId: Id, name: z.string(), rankLogit: z.number().nullable(), threshold: z.number().nullable() })),
+});
+export type ImageAudit = z.infer<typeof ImageAudit>;
+
+export const SearchHit = z.object({
+  imageId: Id,
+  name: z.string(),
+  /** The raw UNITER rank_logit; `sigmoidOfRankLogit` is the same score read as 0–1. */
+  rankLogit: z.number(),
+  sigmoidOfRankLogit: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchResult = z.object({
+  hits: z.array(SearchHit),
+  /** Images the search covered (the filter's), and how many of them needed their regions computed (not in the cache). */
+  searched: z.number().int(),
+  computedRegions: z.number().int(),
+  cachedRegions: z.number().int(),
+  failed: z.array(z.object({ imageId: Id, name: z.string(), error: z.string() })),
+  cancelled: z.boolean(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
 // ---------- the method table ----------
 const m = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -309,7 +417,10 @@ export const api = {
   'project.stats': m(Empty, ProjectStats),
   'project.settings': m(Empty, ProjectSettings),
   /** Changes the given settings; returns them all. A suggestPack must be an installed pix2seq pack. */
-  'project.setSettings': m(z.object({ suggestPack: z.string().min(1).nullable().optional(), suggestions: z.boolean().optional() }), ProjectSettings),
+  'project.setSettings': m(
+    z.object({ suggestPack: z.string().min(1).nullable().optional(), suggestions: z.boolean().optional(), samPack: z.string().min(1).nullable().optional() }),
+    ProjectSettings,
+  ),
 
   'images.query': m(ImageQuery, ImagePage),
   /** `nav`: the grid's current filter and sort; prevId/nextId follow it (default: all images by name). */
@@ -347,6 +458,25 @@ export const api = {
   ),
   /** The mask a sam pack gives for clicks and/or a box on an image (the editor's Smart tool); runs in a warm inference worker. */
   'sam.segment': m(SamPrompt.extend({ pack: z.string().min(1), imageId: Id }), SamSegmentResult),
+  /** Computes (or finds cached) the image's embedding before the first click, so the Smart tool can show progress. */
+  'sam.prepare': m(
+    z.object({ pack: z.string().min(1), imageId: Id }),
+    z.object({ embeddingCached: z.boolean(), encoderRuns: z.number().int().nonnegative(), ms: z.number() }),
+  ),
+
+  /** The project's audit flags, most suspicious first, with per-category counts and thresholds. */
+  'audit.report': m(Empty, AuditReport),
+  'audit.image': m(z.object({ imageId: Id }), ImageAudit),
+  /** A category's audit threshold in rank_logit units; null returns it to the pack's default. */
+  'audit.setThreshold': m(z.object({ categoryId: Id, threshold: z.number().finite().nullable() }), AuditCategoryRow),
+
+  /** Ranks the images of the grid's current filter by how well `text` matches them (a uniter pack); progress comes as `search.progress`. */
+  'search.run': m(
+    z.object({ searchId: z.string().min(1).max(100), pack: z.string().min(1), text: z.string().trim().min(1).max(1000), nav: NavQuery.optional(), limit: z.number().int().positive().max(5000).default(100) }),
+    SearchResult,
+  ),
+  /** Stops a running search after the image in flight; `search.run` then answers with what it ranked so far and `cancelled: true`. */
+  'search.cancel': m(z.object({ searchId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
 
   'jobs.start': m(JobStart, JobInfo),
   'jobs.list': m(Empty, z.array(JobInfo)),
@@ -362,6 +492,7 @@ export const api = {
 
   'report.corrections': m(Empty, z.array(CorrectionRow)),
   'report.correctionsByModel': m(Empty, z.array(ModelCorrectionRow)),
+  'report.maskSources': m(Empty, z.array(MaskSourceRow)),
 } as const;
 
 export type Api = typeof api;
@@ -375,6 +506,7 @@ export const events = {
   'models.downloadProgress': z.object({ id: z.string(), file: z.string(), bytes: z.number(), total: z.number().nullable() }),
   /** Images whose status or annotations changed; empty `ids`: many changed (folder added, merge): reload. */
   'images.changed': z.object({ ids: z.array(Id) }),
+  'search.progress': z.object({ searchId: z.string(), done: z.number().int(), total: z.number().int() }),
   /** A project was opened or created (also from the app menu): reload everything. */
   'session.changed': SessionInfo,
   /** An app-menu item the renderer performs (Electron): undo, redo, accept, next image, ... */

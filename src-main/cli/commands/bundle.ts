@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { LwError } from '../../shared/errors';
 import { ProjectService } from '../../services/project-service';
 import { createBundle } from '../../jobs/bundle';
+import { checkAuditPacks } from '../../jobs/plan-job';
 import type { RegisterCommand } from '../command';
 import { emit } from '../output';
-import { checkJobRequestFlags, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
+import { checkJobRequestFlags, checkJobRequestPacks, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
 
 interface BundleFlags extends JobRequestFlags {
+  audit?: boolean;
   shards: string;
   out: string;
 }
@@ -24,15 +26,18 @@ export const register: RegisterCommand = (program, action) => {
   )
     .requiredOption('--shards <n>', 'how many shards (one worker each; a Kubernetes Indexed Job’s completions)')
     .requiredOption('--out <dir>', 'the bundle folder (new or empty)')
+    .option('--audit', 'bundle a label audit instead (`labelwright audit`): one uniter pack, every image unless --images says otherwise; `work` scores, `merge` stores the scores')
     .action(
       action(async (opts, project: string, flags: BundleFlags) => {
         checkJobRequestFlags(flags);
+        await checkJobRequestPacks(flags);
+        if (flags.audit) await checkAuditPacks(flags.pack);
         const shards = Number(flags.shards);
         if (!Number.isInteger(shards) || shards < 1 || shards > 100_000)
           throw new LwError('INVALID_ARGUMENT', `--shards must be a whole number from 1 to 100000, got "${flags.shards}"`);
         const svc = ProjectService.open(resolve(project));
         try {
-          const { request, glob } = jobRequestFrom(svc, flags);
+          const { request, glob } = jobRequestFrom(svc, flags, flags.audit ? 'audit' : 'prelabel');
           const r = await createBundle(svc, request, { shards, out: flags.out, glob });
           const m = r.manifest;
           emit(opts, { out: r.out, jobId: m.jobId, signature: m.signature, shards: m.shards, images: m.images, imagesRoot: m.imagesRoot, resumed: r.resumed, existing: r.existing, leftOut: r.leftOut }, () =>

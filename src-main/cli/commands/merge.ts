@@ -29,7 +29,7 @@ export const register: RegisterCommand = (program, action) => {
             for (const s of refused) lines.push(`  refused: ${s.refused}`);
             const c = r.counts;
             lines.push(`Job ${r.jobId} now: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped, ${c.pending + c.running} to do, of ${c.total}.`);
-            if (c.pending + c.running) lines.push('Merge again when more shards finish, or run the same `prelabel` command here to finish the rest.');
+            if (c.pending + c.running) lines.push(`Merge again when more shards finish, or run the same \`${r.mode}\` command here to finish the rest.`);
             return lines.join('\n');
           });
           if (refused.length)

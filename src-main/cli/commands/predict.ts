@@ -12,6 +12,7 @@ import { LwError } from '../../shared/errors';
 import { decodeRle } from '../../shared/masks';
 import type { InferenceEngine } from '../../inference/engine';
 import type { AdapterCategory, PredictionResult, RunOptions } from '../../inference/types';
+import { colorForNewCategory } from '../../services/palette';
 import type { RegisterCommand } from '../command';
 import { emit, table, type GlobalOptions } from '../output';
 
@@ -27,8 +28,6 @@ interface PredictOptions {
   point?: string[];
   box?: string;
 }
-
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990'];
 
 export function parseCategories(list: string | undefined, threshold?: number): AdapterCategory[] {
   const names = (list ?? '')
@@ -92,6 +91,8 @@ export const register: RegisterCommand = (program, action) => {
           : await (await import('../../inference/worker/worker-engine')).createWorkerEngine({ pack: packRef });
         let result: PredictionResult;
         try {
+          // A uniter pack's run scores the categories (the audit's step) and detects nothing: refuse it here.
+          if (engine.info.kind === 'uniter') throw (await import('../../inference/uniter/adapter')).notADetector(engine.info.packId);
           result = await engine.predict(imagePath, categories, { instances: cmdOpts.instances === true, ...decoding });
         } finally {
           await engine.close();
@@ -215,7 +216,8 @@ function hexToRgb(hex: string): [number, number, number] {
 /** Overlay: masks as one raw RGBA layer (tinted, 45% opacity), boxes and labels as SVG. */
 export async function writeOverlay(imagePath: string, out: string, result: PredictionResult, categories: AdapterCategory[]): Promise<void> {
   const { width: W, height: H } = result;
-  const colour = (id: number) => PALETTE[(categories.findIndex((c) => c.id === id) + PALETTE.length) % PALETTE.length];
+  // The colours the same categories get in a project: "blue" is drawn blue.
+  const colour = (id: number) => colorForNewCategory(id, categories.find((c) => c.id === id)?.name ?? '');
   const name = (id: number) => categories.find((c) => c.id === id)?.name ?? String(id);
   const layers: OverlayOptions[] = [];
   if (result.masks.length) layers.push({ input: maskLayer(result.masks, W, H, colour), raw: { width: W, height: H, channels: 4 }, left: 0, top: 0 });

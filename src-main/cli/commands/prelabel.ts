@@ -5,7 +5,7 @@ import { LocalJobService } from '../../jobs/local-job-service';
 import type { RegisterCommand } from '../command';
 import { emit, ExitCode, exitCodeFor, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
-import { checkJobRequestFlags, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
+import { checkJobRequestFlags, checkJobRequestPacks, jobRequestFrom, withJobRequestOptions, type JobRequestFlags } from '../job-request-flags';
 
 export const register: RegisterCommand = (program, action) => {
   withJobRequestOptions(
@@ -16,6 +16,7 @@ export const register: RegisterCommand = (program, action) => {
   ).action(
     action(async (opts, project: string, flags: JobRequestFlags) => {
       checkJobRequestFlags(flags);
+      await checkJobRequestPacks(flags);
       const svc = ProjectService.open(resolve(project));
       const jobs = new LocalJobService(svc);
       try {

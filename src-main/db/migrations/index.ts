@@ -8,6 +8,7 @@ import { sql as m006 } from './006_coco_imports';
 import { sql as m008 } from './008_job_claims';
 import { sql as m010 } from './010_iscrowd';
 import { sql as m011, settingsSql as m011Settings } from './011_job_dropped_classes';
+import { sql as m012 } from './012_audit_scores';
 import type Database from 'better-sqlite3';
 
 /**
@@ -25,6 +26,7 @@ export const migrations: ({ version: number; sql: string } | { version: number; 
   { version: 8, sql: m008 },
   { version: 10, sql: m010 },
   { version: 11, sql: m011 + m011Settings },
+  { version: 12, sql: m012 },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;

@@ -6,7 +6,7 @@
  */
 import ort from 'onnxruntime-node';
 import { LwError } from '../../shared/errors';
-import { recyclePrepared, type ImageSource } from '../image/pipeline';
+import { checkNotConsumed, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
 import { runGraph, type EpReport, type LoadedGraph, type SessionPool } from '../runtime/session-pool';
 import type { PackRef } from '../types';
 import { itmText } from './itm-inputs';
@@ -39,6 +39,8 @@ export interface UniterScorer {
   /** Set when the pack's tokenizer lowercases (UNITER is cased). */
   readonly tokenizerWarning?: string;
   regions(src: ImageSource): Promise<RegionSet>;
+  /** The same from an image already prepared for the regions graph (prepareForRegions); consumes it. */
+  regionsOf(img: PreparedImage): Promise<RegionSet>;
   score(regions: RegionSet, text: string): Promise<ItmScore>;
   dispose(): Promise<void>;
 }
@@ -70,7 +72,11 @@ export async function createUniterScorer(pack: PackRef, pool: SessionPool): Prom
   }
 
   async function regions(src: ImageSource): Promise<RegionSet> {
-    const img = await prepareForRegions(src);
+    return regionsOf(await prepareForRegions(src));
+  }
+
+  async function regionsOf(img: PreparedImage): Promise<RegionSet> {
+    checkNotConsumed(img);
     let out: Record<string, ort.Tensor>;
     try {
       out = await runGraph(detector, { image: new ort.Tensor('float32', img.data, img.dims) });
@@ -124,6 +130,7 @@ export async function createUniterScorer(pack: PackRef, pool: SessionPool): Prom
     epReport: loaded.epReport,
     ...(tokenizer.warning ? { tokenizerWarning: tokenizer.warning } : {}),
     regions,
+    regionsOf,
     score,
     dispose: () => pool.release(pack.dir),
   };

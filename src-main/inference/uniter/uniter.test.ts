@@ -135,12 +135,21 @@ describe('UNITER errors', () => {
     expect(e.message).toContain('broken.png');
   });
 
-  it('the detection interface refuses: a uniter pack does not detect', async () => {
+  it('run is the audit step: each category’s prompt scored on the regions, no detections or masks', async () => {
     const engine = await createEngine({ pack: 'uniter-fixture' });
     try {
-      const e = await caught(engine.predict(await plantedImage(64, 64, []), [{ id: 1, name: 'red' }]));
-      expect(e.code).toBe('INVALID_ARGUMENT');
-      expect(e.message).toContain('does not detect objects');
+      const image = await plantedImage(300, 200, [{ x: 30, y: 40, w: 60, h: 60, colour: RED }]);
+      const r = await engine.predict(image, [
+        { id: 1, name: 'red' },
+        { id: 2, name: 'blue' },
+        { id: 3, name: 'sky', prompt: 'a Blue thing' },
+      ]);
+      expect(r).toMatchObject({ kind: 'uniter', width: 300, height: 200, detections: [], masks: [], regions: 10 });
+      expect(r.scores).toEqual([
+        { categoryId: 1, rankLogit: 5, truncatedPieces: 0 },
+        { categoryId: 2, rankLogit: -5, truncatedPieces: 0 },
+        { categoryId: 3, rankLogit: -5, truncatedPieces: 0 },
+      ]);
     } finally {
       await engine.close();
     }

@@ -1,0 +1,45 @@
+/**
+ * The `audit_scores` table (schema 12): UNITER's raw `rank_logit` per image, category and
+ * audit run. Writes only; the flags worked out from these scores are `audit-reads.ts`'s.
+ */
+import { stmt, type DbHandle } from './statements';
+
+export interface AuditScoreRow {
+  imageId: number;
+  categoryId: number;
+  runId: number;
+  rankLogit: number;
+  regions: number;
+  truncatedPieces: number;
+  scoredAt: number;
+}
+
+/**
+ * Stores scores, replacing a row of the same image, category and run: an image committed
+ * again for the same run (a merged shard after a local attempt) keeps one score per category.
+ * The caller owns the transaction (the job commit writes the scores with the item's state).
+ */
+export function insertAuditScores(h: DbHandle, rows: AuditScoreRow[]): void {
+  const s = stmt(
+    h,
+    `INSERT OR REPLACE INTO audit_scores (image_id, category_id, run_id, rank_logit, regions, truncated_pieces, scored_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const r of rows)
+    s.run(r.imageId, r.categoryId, r.runId, r.rankLogit, r.regions, r.truncatedPieces, r.scoredAt);
+}
+
+/**
+ * Sets a category's own audit threshold (rank_logit units; null: back to the pack's
+ * default). The column is the audit's (schema 12), so it is written here rather than in
+ * categories-table.ts. Returns false when no such category.
+ */
+export function setCategoryAuditThreshold(
+  h: DbHandle,
+  categoryId: number,
+  threshold: number | null,
+): boolean {
+  return (
+    stmt(h, `UPDATE categories SET audit_threshold = ? WHERE id = ?`).run(threshold, categoryId).changes > 0
+  );
+}
