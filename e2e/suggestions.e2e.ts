@@ -39,7 +39,7 @@ test('suggestions: draw a box around a red square, the bar ranks red first, Y ap
     await page.getByTestId('suggest-pack').selectOption('pix2seq-fixture');
     await expect
       .poll(() => page.evaluate(() => window.__labelwright!.call('project.settings', {})))
-      .toEqual({ suggestPack: 'pix2seq-fixture', suggestions: true });
+      .toEqual({ suggestPack: 'pix2seq-fixture', suggestions: true, samPack: null });
   });
 
   let imageId = 0;
@@ -91,7 +91,7 @@ test('suggestions: draw a box around a red square, the bar ranks red first, Y ap
     await page.getByTestId('suggest-on').uncheck();
     await expect
       .poll(() => page.evaluate(() => window.__labelwright!.call('project.settings', {})))
-      .toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false });
+      .toEqual({ suggestPack: 'pix2seq-fixture', suggestions: false, samPack: null });
     await app.images.show();
     await app.images.open('squares.png');
     await app.editor.waitForImage();

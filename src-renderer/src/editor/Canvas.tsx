@@ -35,6 +35,10 @@ import {
 import { PolygonLayer } from './tools/PolygonLayer';
 import { usePolygonDraft, setDraft } from './tools/polygon-draft';
 import { outlineOfAnnotation } from './tools/polygon-tool';
+import { smartSessionOf } from './tools/smart-tool';
+import { useSmartState } from './tools/smart-session';
+import { SmartLayer } from './tools/SmartLayer';
+import { SmartStatus } from './tools/SmartStatus';
 import { canvasCursor, effectiveTool, overOf } from './pointer-look';
 
 export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl: string | null }) {
@@ -113,6 +117,20 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
   useEffect(() => {
     if (s.tool !== 'polygon' || (draft && draft.imageId !== s.imageId)) setDraft(null);
   }, [s.tool, s.imageId, draft]);
+  // The Smart tool: its prompt belongs to one image; choosing the tool embeds the image (no sam pack: back to Select).
+  const smartSession = smartSessionOf(store);
+  const smart = useSmartState(smartSession);
+  const smartOn = s.tool === 'smart' && s.imageId != null && !problem;
+  useEffect(() => {
+    if (!smartOn || s.imageId == null) {
+      if (smartSession.get().imageId != null) smartSession.deactivate();
+      return;
+    }
+    void smartSession.activate(s.imageId).then((ok) => {
+      if (!ok && store.get().tool === 'smart') store.set({ tool: 'select' });
+    });
+  }, [smartOn, s.imageId, smartSession, store]);
+  useEffect(() => () => smartSession.deactivate(), [smartSession]);
   const polygonRings =
     s.tool !== 'polygon'
       ? null
@@ -361,6 +379,9 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
             zoom={view.zoom}
             maskOpacity={s.showMasks ? s.maskOpacity : null}
           />
+          {smartOn && (
+            <SmartLayer state={smart} color={colorOf(s.drawCategoryId ?? 0)} zoom={view.zoom} opacity={s.maskOpacity} />
+          )}
           {preview?.kind === 'draw' && (
             <Rect
               x={preview.bbox[0]}
@@ -402,6 +423,7 @@ export function EditorCanvas({ store, imageUrl }: { store: EditorStore; imageUrl
           )}
         </Layer>
       </Stage>
+      {smartOn && <SmartStatus state={smart} />}
       {problem && (
         <div className="image-problem" role="alert" data-testid="image-problem">
           <strong>{problemTitle(s.file?.state, failed)}</strong>

@@ -2,14 +2,16 @@
  * The editor's only key handler: it looks the chord up in the action list. Space is
  * special: held, it turns a drag into a pan; tapped (no pan), it marks the image reviewed.
  * While the review prompt is open it takes the keys: Enter accepts the pending predictions,
- * Backspace rejects them, Esc cancels. The label popup and the right-click menu take the keys
- * while open (panels/ContextMenu.tsx). No shortcut fires while focus is in a field that
+ * Backspace rejects them, Esc cancels. A polygon being drawn and the Smart tool's prompt take
+ * Enter, Backspace and Esc first (polygon-tool.ts, smart-tool.ts). The label popup and the
+ * right-click menu take the keys while open (panels/ContextMenu.tsx). No shortcut fires while focus is in a field that
  * takes keys itself: text inputs, selects, text areas and sliders (arrows move a slider).
  */
 import { useEffect } from 'react';
 import { actionById, actionForKey, actions, performAction, type ActionContext } from './actions';
 import { input } from './useEditor';
 import { polygonKey } from './tools/polygon-tool';
+import { smartKey } from './tools/smart-tool';
 
 /** Whether the focused element takes keys itself (checkboxes and buttons do not). */
 export function takesKeys(t: EventTarget | null): boolean {
@@ -47,8 +49,8 @@ export function useEditorKeys(ctx: ActionContext, enabled: boolean): void {
         }
         return;
       }
-      // A polygon being drawn takes Enter, Backspace and Esc (and N under CVAT keys) first.
-      if (!e.repeat && !e.ctrlKey && !e.metaKey && polygonKey(e.key, ctx.store, ctx.scheme)) {
+      // A polygon being drawn or a Smart prompt takes Enter, Backspace and Esc (and N under CVAT keys) first.
+      if (!e.repeat && !e.ctrlKey && !e.metaKey && (polygonKey(e.key, ctx.store, ctx.scheme) || smartKey(e.key, ctx.store, ctx.scheme))) {
         e.preventDefault();
         return;
       }

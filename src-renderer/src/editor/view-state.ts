@@ -8,7 +8,7 @@ import type { ImageDetail, PendingPolicy } from '../../../src-main/shared/api';
 import type { Annotation, ReviewStatus } from '../../../src-main/shared/contract';
 import type { View } from './geometry';
 
-export type Tool = 'select' | 'box' | 'brush' | 'eraser' | 'polygon';
+export type Tool = 'select' | 'box' | 'brush' | 'eraser' | 'polygon' | 'smart';
 
 export interface EditorState {
   imageId: number | null;

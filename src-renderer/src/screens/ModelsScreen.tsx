@@ -4,6 +4,7 @@ import { useApp } from '../app-context';
 import { errorMessage } from '../../../src-main/shared/rpc';
 import { PickButton } from '../panels/PickButton';
 import { SuggestionSettings } from './SuggestionSettings';
+import { SmartToolSettings } from './SmartToolSettings';
 
 type Verify = { role: string; ok: boolean; reason?: string }[];
 
@@ -158,6 +159,7 @@ export function ModelsScreen() {
         </tbody>
       </table>
       <SuggestionSettings packs={packs} />
+      <SmartToolSettings packs={packs} />
       <h3>Import a pack folder</h3>
       <div className="row">
         <input

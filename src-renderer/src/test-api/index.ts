@@ -8,6 +8,8 @@ import type { Annotation } from '../../../src-main/shared/contract';
 import type { RpcClient } from '../../../src-main/shared/rpc';
 import type { EditorStore } from '../editor/store';
 import type { Screen } from '../app-context';
+import { smartSessionOf } from '../editor/tools/smart-tool';
+import type { SmartState } from '../editor/tools/smart-session';
 
 export interface EditorSnapshot {
   imageId: number | null;
@@ -38,6 +40,8 @@ export interface EditorSnapshot {
 export interface LabelwrightTestApi {
   getScreen(): Screen;
   getEditorState(): EditorSnapshot;
+  /** The Smart tool's prompt, preview mask and embedding state. */
+  getSmartState(): SmartState;
   /** Image point → page (client) coordinates, for driving the canvas with the mouse. */
   toClient(x: number, y: number): { x: number; y: number };
   /** Resolves when no save or other RPC is in flight. */
@@ -95,6 +99,7 @@ export function installTestApi(client: RpcClient, store: EditorStore, screen: ()
         showRejected: s.showRejected,
       };
     },
+    getSmartState: () => smartSessionOf(store).get(),
     toClient(x, y) {
       const el = document.querySelector('[data-testid="editor-canvas"]');
       const r = el?.getBoundingClientRect() ?? { left: 0, top: 0 };

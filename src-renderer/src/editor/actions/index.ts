@@ -74,8 +74,18 @@ export const actions: Action[] = [
     perform: ({ store }) => drawWith(store, 'polygon'),
   },
   {
+    id: 'tool.smart',
+    label: 'Smart (Segment Anything): click adds a point, Alt+click a negative one, drag a box; Enter adds the mask, Backspace undoes a point, Esc cancels',
+    // CVAT binds no key to its interactors (they start from the AI Tools panel); there N
+    // finishes the interaction and repeats the last tool, as it does here (smart-tool.ts, tool.drawAgain). S stays.
+    keys: ['s'],
+    group: 'Tools',
+    capture: 'none',
+    perform: ({ store }) => drawWith(store, 'smart'),
+  },
+  {
     id: 'tool.drawAgain',
-    label: 'Draw a new shape with the last drawing tool (box or polygon)',
+    label: 'Draw a new shape with the last drawing tool (box, polygon or smart)',
     keys: ['n'],
     group: 'Tools',
     capture: 'none',
@@ -303,9 +313,9 @@ export const actions: Action[] = [
 ];
 
 /** The drawing tool N picks again (CVAT's "repeat draw"). */
-let lastDrawTool: 'box' | 'polygon' = 'box';
+let lastDrawTool: 'box' | 'polygon' | 'smart' = 'box';
 
-function drawWith(store: ActionContext['store'], tool: 'box' | 'polygon') {
+function drawWith(store: ActionContext['store'], tool: 'box' | 'polygon' | 'smart') {
   lastDrawTool = tool;
   store.set({ tool });
 }

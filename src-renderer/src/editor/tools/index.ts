@@ -4,6 +4,7 @@ import { boxTool } from './box-tool';
 import { brushTool, eraserTool } from './mask-brush-tool';
 import { selectTool } from './select-tool';
 import { polygonTool } from './polygon-tool';
+import { smartTool } from './smart-tool';
 import type { EditorTool } from './tool';
 
 export const TOOLS: Record<Tool, EditorTool> = {
@@ -12,6 +13,7 @@ export const TOOLS: Record<Tool, EditorTool> = {
   brush: brushTool,
   eraser: eraserTool,
   polygon: polygonTool,
+  smart: smartTool,
 };
 
 export { panGesture } from './pan-gesture';
