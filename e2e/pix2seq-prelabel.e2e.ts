@@ -1,7 +1,7 @@
 /**
  * Pre-labeling with a Pix2seq pack from the Pre-label screen: the pack is selectable (a
- * UNITER pack is not: it does not pre-label), the job writes the red square as `red`, and the
- * job card counts the class no category matches.
+ * UNITER pack does not pre-label: choosing it turns the run into a label audit, audit.e2e.ts),
+ * the job writes the red square as `red`, and the job card counts the class no category matches.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ test('pre-label screen: a Pix2seq job, with the classes it dropped', async ({ ap
 
   await app.prelabel.show();
   await expect(page.getByTestId('pack-pix2seq-fixture')).toBeEnabled();
-  await expect(page.getByTestId('pack-uniter-fixture')).toBeDisabled();
+  await expect(page.getByTestId('start-job')).toHaveText('Run'); // not an audit: no UNITER pack chosen
   await app.prelabel.run(['pix2seq-fixture'], 'unlabeled');
   const job = page.getByTestId('job').first();
   await expect(job).toHaveAttribute('data-state', 'done');

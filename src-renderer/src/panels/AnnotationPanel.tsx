@@ -15,6 +15,7 @@ import { isHidden, isLocked, selectable, shownAnnotations } from '../editor/view
 import { toggleCategoryFlag, toggleFlag } from '../editor/actions/view-actions';
 import { focusCanvas } from './focus-canvas';
 import { Padlock } from './Padlock';
+import { AuditFlags } from './AuditFlags';
 
 const ELLIPSIS = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 } as const;
 
@@ -179,6 +180,7 @@ export function AnnotationPanel() {
           })}
         </div>
       </div>
+      <AuditFlags />
       <h3>Categories</h3>
       <div className="cat-keys">
         {store.categories.map((c, i) => {

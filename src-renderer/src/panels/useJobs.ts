@@ -12,11 +12,27 @@ export function useJobs(
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
+    // Progress carries counts only: a job first heard of there is read whole once (its mode, packs).
+    let listed: Set<number> | null = null;
+    const heard = new Set<number>();
+    const readAgain = () => live && setTick((t) => t + 1);
     client.call('jobs.list', {}).then(
-      (list) => live && setJobs((cur) => mergeJobs(list, cur)),
+      (list) => {
+        listed = new Set(list.map((j) => j.jobId));
+        if (!live) return;
+        setJobs((cur) => mergeJobs(list, cur));
+        if ([...heard].some((id) => !listed!.has(id))) readAgain();
+      },
       (e) => live && onError(e),
     );
-    const off = client.on('jobs.progress', (p) => setJobs((cur) => upsert(cur, p)));
+    const off = client.on('jobs.progress', (p) => {
+      setJobs((cur) => upsert(cur, p));
+      if (!listed) heard.add(p.jobId);
+      else if (!listed.has(p.jobId)) {
+        listed.add(p.jobId);
+        readAgain();
+      }
+    });
     return () => {
       live = false;
       off();
@@ -38,6 +54,9 @@ function mergeJobs(fresh: JobInfo[], cur: (JobInfo | JobProgress)[]) {
   for (const c of cur) if (!out.some((j) => j.jobId === c.jobId)) out = upsert(out, c);
   return out;
 }
+
+/** What a job does, in the job list and the top bar. */
+export const JOB_MODE_LABEL = { prelabel: 'Pre-label', audit: 'Audit' } as const;
 
 export function formatEta(s: number | null): string {
   if (s == null || !isFinite(s)) return '—';

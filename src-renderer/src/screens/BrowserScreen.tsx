@@ -4,6 +4,9 @@ import type { FileState, ImageQuery, ImageSummary } from '../../../src-main/shar
 import type { ProjectStats, ReviewStatus } from '../../../src-main/shared/contract';
 import { imageUrl, useApp } from '../app-context';
 import { AddFolderCard } from './StartScreen';
+import { SearchBox } from '../panels/SearchBox';
+import { AuditFilter } from './AuditFilter';
+import { auditMark } from '../panels/audit-format';
 
 const PAGE = 200;
 const CELL_W = 168;
@@ -16,7 +19,7 @@ export const STATUS_LABEL: Record<ReviewStatus, string> = {
   reviewed: 'Reviewed',
 };
 
-type Filters = Pick<ImageQuery, 'status' | 'categoryId' | 'hasPending' | 'minScore' | 'sort'>;
+type Filters = Pick<ImageQuery, 'status' | 'categoryId' | 'hasPending' | 'minScore' | 'audit' | 'sort'>;
 
 /** The grid's mark for an image whose file is not fine, and the tooltip that says why. */
 const FILE_MARK: Record<Exclude<FileState, 'ok'>, { label: string; why: string }> = {
@@ -36,6 +39,8 @@ export function BrowserScreen() {
   const [pages, setPages] = useState<Map<number, ImageSummary[]>>(new Map());
   const [stats, setStats] = useState<ProjectStats | null>(null);
   const [showAdd, setShowAdd] = useState(false);
+  // A text search's hits take the grid's place until it is cleared (panels/SearchBox.tsx).
+  const [showingHits, setShowingHits] = useState(false);
   const loading = useRef(new Set<number>());
   const gen = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
@@ -67,8 +72,8 @@ export function BrowserScreen() {
 
   // The editor's D/A and "next unreviewed" walk what the grid shows.
   useEffect(() => {
-    const { status, categoryId, hasPending, minScore, sort } = filters;
-    setNavQuery({ status, categoryId, hasPending, minScore, sort });
+    const { status, categoryId, hasPending, minScore, audit, sort } = filters;
+    setNavQuery({ status, categoryId, hasPending, minScore, audit, sort });
   }, [filters, setNavQuery]);
 
   const cols = Math.max(1, Math.floor((width - 8) / CELL_W));
@@ -214,7 +219,9 @@ export function BrowserScreen() {
         >
           <option value="name">Sort: name</option>
           <option value="uncertainty">Sort: most uncertain first (score nearest its threshold)</option>
+          <option value="audit">Sort: audit, most suspicious first</option>
         </select>
+        <AuditFilter audit={filters.audit} sort={filters.sort} onChange={set} />
         <div className="spacer" />
         {selection.length > 0 && (
           <span className="muted">
@@ -236,8 +243,10 @@ export function BrowserScreen() {
           <AddFolderCard />
         </div>
       )}
+      <SearchBox nav={navQuery} filterTotal={total} onShowingHits={setShowingHits} />
       <div
         className="grid-scroller"
+        hidden={showingHits}
         ref={scroller}
         data-testid="image-grid"
         tabIndex={0}
@@ -247,7 +256,7 @@ export function BrowserScreen() {
         {total === 0 && (
           <div className="empty">
             No images{' '}
-            {filters.status || filters.categoryId || filters.hasPending || filters.minScore
+            {filters.status || filters.categoryId || filters.hasPending || filters.minScore || filters.audit
               ? 'match these filters'
               : 'yet: add a folder'}
             .
@@ -266,6 +275,7 @@ export function BrowserScreen() {
                 const im = at(i);
                 if (!im) return <div key={c} className="cell placeholder" style={{ width: CELL_W - 8 }} />;
                 const mark = im.fileState !== 'ok' ? FILE_MARK[im.fileState] : null;
+                const audit = auditMark(im.auditMissing, im.auditDoubtful);
                 return (
                   <button
                     key={im.id}
@@ -301,6 +311,15 @@ export function BrowserScreen() {
                       {mark && (
                         <span className={`badge file-state file-${im.fileState}`} title={mark.why} data-testid="file-mark">
                           ⚠ {mark.label}
+                        </span>
+                      )}
+                      {audit && (
+                        <span
+                          className="badge audit-mark"
+                          title={`UNITER audit: ${audit}`}
+                          data-testid="audit-mark"
+                        >
+                          {audit}
                         </span>
                       )}
                     </div>

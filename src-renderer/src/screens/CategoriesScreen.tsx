@@ -2,10 +2,12 @@ import { useState } from 'react';
 import type { CategoryWithCount } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
 import { errorMessage } from '../../../src-main/shared/rpc';
+import { AuditThresholdInput, useAuditCategories } from './AuditThreshold';
 
 /** Add, rename, merge and tune categories: colour, prompt, threshold, hotkey; counts. */
 export function CategoriesScreen() {
-  const { client, categories, refreshCategories, toast, bump } = useApp();
+  const { client, categories, refreshCategories, toast, bump, dataVersion } = useApp();
+  const [audit, putAudit] = useAuditCategories(dataVersion);
   const [name, setName] = useState('');
   const [prompt, setPrompt] = useState('');
 
@@ -62,6 +64,9 @@ export function CategoriesScreen() {
             <th>Name</th>
             <th>Prompt</th>
             <th title="Per-class score threshold">Threshold</th>
+            <th title="UNITER label audit threshold, in rank_logit units (0 = 50 % match); empty: the audit pack's default">
+              Audit threshold
+            </th>
             <th>Key</th>
             <th className="num">Annotations</th>
             <th className="num">Images</th>
@@ -76,11 +81,19 @@ export function CategoriesScreen() {
               c={c}
               all={categories}
               call={call}
+              audit={
+                <AuditThresholdInput
+                  categoryId={c.id}
+                  name={c.name}
+                  row={audit.get(c.id)}
+                  onSaved={putAudit}
+                />
+              }
             />
           ))}
           {!categories.length && (
             <tr>
-              <td colSpan={10} className="muted">
+              <td colSpan={11} className="muted">
                 No categories yet. Models are prompted with each category's prompt.
               </td>
             </tr>
@@ -95,10 +108,13 @@ function CategoryRow({
   c,
   all,
   call,
+  audit,
 }: {
   c: CategoryWithCount;
   all: CategoryWithCount[];
   call: (f: () => Promise<unknown>, ok?: string) => Promise<void>;
+  /** The audit threshold's cell content (AuditThreshold.tsx). */
+  audit: React.ReactNode;
 }) {
   const { client } = useApp();
   const [name, setName] = useState(c.name);
@@ -147,6 +163,7 @@ function CategoryRow({
           }}
         />
       </td>
+      <td>{audit}</td>
       <td>
         <select
           value={c.hotkey ?? ''}

@@ -18,6 +18,7 @@ const TOOLS: { id: Tool; label: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
   { id: 'box', label: 'Box', key: 'R' },
   { id: 'polygon', label: 'Polygon', key: 'P' },
+  { id: 'smart', label: 'Smart', key: 'S' },
   { id: 'brush', label: 'Brush', key: 'B' },
   { id: 'eraser', label: 'Eraser', key: 'E' },
 ];
@@ -93,93 +94,100 @@ export function EditorScreen() {
             <span className="mono">{s.brushSize}px</span>
           </label>
         )}
-        <label className="inline" title="Masks (M)">
-          <input
-            type="checkbox"
-            checked={s.showMasks}
-            onChange={(e) => {
-              store.set({ showMasks: e.target.checked });
-              focusCanvas();
-            }}
-            data-testid="show-masks"
-          />{' '}
-          Masks
-        </label>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={s.maskOpacity}
-          onChange={(e) => store.set({ maskOpacity: Number(e.target.value) })}
-          aria-label="Mask opacity"
-          title="Mask opacity"
-        />
-        <div className="sep" />
-        <label className="inline" title="Accept-all threshold">
-          ≥{' '}
+        {/* Controls that belong together wrap together on a narrow window. */}
+        <div className="toolbar-group" role="group" aria-label="Masks">
+          <label className="inline" title="Masks (M)">
+            <input
+              type="checkbox"
+              checked={s.showMasks}
+              onChange={(e) => {
+                store.set({ showMasks: e.target.checked });
+                focusCanvas();
+              }}
+              data-testid="show-masks"
+            />{' '}
+            Masks
+          </label>
           <input
             type="range"
             min={0}
             max={1}
-            step={0.01}
-            value={s.acceptThreshold}
-            onChange={(e) => store.set({ acceptThreshold: Number(e.target.value) })}
-            data-testid="accept-threshold"
+            step={0.05}
+            value={s.maskOpacity}
+            onChange={(e) => store.set({ maskOpacity: Number(e.target.value) })}
+            aria-label="Mask opacity"
+            title="Mask opacity"
           />
-          <span className="mono">{s.acceptThreshold.toFixed(2)}</span>
-        </label>
-        <button
-          onClick={() => run('pred.acceptAbove')}
-          disabled={!aboveThreshold || !!blocked}
-          data-testid="accept-above"
-          title="Shift+Enter"
-        >
-          Accept {aboveThreshold}
-        </button>
-        <button
-          onClick={() => run('pred.rejectRest')}
-          disabled={!pending.length || !!blocked}
-          data-testid="reject-rest"
-          title="Shift+Backspace"
-        >
-          Reject rest ({pending.length})
-        </button>
-        <div className="spacer" />
-        <button
-          onClick={() => run('history.undo')}
-          disabled={!s.historyDepth.undo}
-          title="Undo (Ctrl+Z)"
-          data-testid="undo"
-        >
-          ↶
-        </button>
-        <button
-          onClick={() => run('history.redo')}
-          disabled={!s.historyDepth.redo}
-          title="Redo (Ctrl+Shift+Z / Ctrl+Y)"
-          data-testid="redo"
-        >
-          ↷
-        </button>
-        <button onClick={() => run('nav.prev')} disabled={s.prevId == null} title={`Previous (${prevKey})`}>
-          ‹ <kbd>{prevKey}</kbd>
-        </button>
-        <button onClick={() => run('nav.next')} disabled={s.nextId == null} title={`Next (${nextKey})`}>
-          <kbd>{nextKey}</kbd> ›
-        </button>
-        <button
-          className="primary"
-          onClick={() => run('nav.reviewed')}
-          disabled={!!blocked}
-          data-testid="mark-reviewed"
-          title="Mark reviewed and go to the next unreviewed image (Space)"
-        >
-          Reviewed <kbd>Space</kbd>
-        </button>
-        <button onClick={() => run('view.help')} title="Keyboard help (?)">
-          ?
-        </button>
+        </div>
+        <div className="toolbar-group" role="group" aria-label="Predictions">
+          <div className="sep" />
+          <label className="inline" title="Accept-all threshold">
+            ≥{' '}
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.01}
+              value={s.acceptThreshold}
+              onChange={(e) => store.set({ acceptThreshold: Number(e.target.value) })}
+              data-testid="accept-threshold"
+            />
+            <span className="mono">{s.acceptThreshold.toFixed(2)}</span>
+          </label>
+          <button
+            onClick={() => run('pred.acceptAbove')}
+            disabled={!aboveThreshold || !!blocked}
+            data-testid="accept-above"
+            title="Shift+Enter"
+          >
+            Accept {aboveThreshold}
+          </button>
+          <button
+            onClick={() => run('pred.rejectRest')}
+            disabled={!pending.length || !!blocked}
+            data-testid="reject-rest"
+            title="Shift+Backspace"
+          >
+            Reject rest ({pending.length})
+          </button>
+        </div>
+        {/* Kept together at the right end; on a narrow window the group wraps as one. */}
+        <div className="toolbar-end" role="group" aria-label="History and navigation">
+          <button
+            onClick={() => run('history.undo')}
+            disabled={!s.historyDepth.undo}
+            title="Undo (Ctrl+Z)"
+            data-testid="undo"
+          >
+            ↶
+          </button>
+          <button
+            onClick={() => run('history.redo')}
+            disabled={!s.historyDepth.redo}
+            title="Redo (Ctrl+Shift+Z / Ctrl+Y)"
+            data-testid="redo"
+          >
+            ↷
+          </button>
+          <button onClick={() => run('nav.prev')} disabled={s.prevId == null} title={`Previous (${prevKey})`}>
+            ‹ <kbd>{prevKey}</kbd>
+          </button>
+          <button onClick={() => run('nav.next')} disabled={s.nextId == null} title={`Next (${nextKey})`}>
+            <kbd>{nextKey}</kbd> ›
+          </button>
+          <button
+            className="primary"
+            onClick={() => run('nav.reviewed')}
+            disabled={!!blocked}
+            data-testid="mark-reviewed"
+            title="Mark reviewed and go to the next unreviewed image (Space)"
+          >
+            Reviewed <kbd>Space</kbd>
+          </button>
+          <button onClick={() => run('view.help')} title="Keyboard help (?)">
+            ?
+          </button>
+        </div>
       </div>
       <div className="editor-body">
         <EditorCanvas store={store} imageUrl={imageUrl(session, s.imageId)} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EpInfo, PackInfo } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
-import { formatEta, useJobs } from '../panels/useJobs';
+import { formatEta, JOB_MODE_LABEL, useJobs } from '../panels/useJobs';
 import { FailedItems } from '../panels/FailedItems';
 
 type Target = 'current' | 'selection' | 'unlabeled' | 'all';
@@ -19,9 +19,21 @@ export function PrelabelScreen() {
   const [busy, setBusy] = useState(false);
   const { jobs, refresh } = useJobs(client, toastError);
   const currentId = store.get().imageId;
+  // A UNITER pack does not pre-label: chosen, it turns the run into a label audit (alone).
+  const isUniter = (id: string) => packs.some((p) => p.id === id && p.kind === 'uniter');
+  const audit = chosen.some(isUniter);
+  const choose = (id: string, on: boolean) => {
+    if (!on) return setChosen((c) => c.filter((x) => x !== id));
+    if (isUniter(id)) {
+      setChosen([id]);
+      setTarget('all'); // an audit looks at every image unless told otherwise
+    } else setChosen((c) => [...c.filter((x) => !isUniter(x)), id]);
+  };
   // Progress events carry the counts only: once a job settles, read it whole (the classes it dropped).
   const settled = jobs
-    .filter((j) => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'paused')
+    .filter(
+      (j) => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'paused',
+    )
     .map((j) => `${j.jobId}:${j.state}`)
     .join(',');
   useEffect(() => {
@@ -34,11 +46,7 @@ export function PrelabelScreen() {
       (r) => {
         setPacks(r.packs);
         setEp(r.executionProvider);
-        setChosen((cur) =>
-          cur.length
-            ? cur
-            : defaultDetector(r.packs),
-        );
+        setChosen((cur) => (cur.length ? cur : defaultDetector(r.packs)));
       },
       (e) => toastError(e),
     );
@@ -64,13 +72,18 @@ export function PrelabelScreen() {
     setBusy(true);
     try {
       const th = threshold.trim() === '' ? undefined : Number(threshold);
-      await client.call('jobs.start', {
-        packs: chosen,
-        target: t,
-        ...(th != null && !isNaN(th) ? { threshold: th } : {}),
-        fuse,
-        overwriteHuman,
-      });
+      await client.call(
+        'jobs.start',
+        audit
+          ? { packs: chosen, target: t, mode: 'audit' }
+          : {
+              packs: chosen,
+              target: t,
+              ...(th != null && !isNaN(th) ? { threshold: th } : {}),
+              fuse,
+              overwriteHuman,
+            },
+      );
       refresh();
     } catch (e) {
       toastError(e);
@@ -121,12 +134,14 @@ export function PrelabelScreen() {
               <td>
                 <input
                   type="checkbox"
-                  disabled={!p.installed || p.kind === 'uniter'}
-                  title={p.kind === 'uniter' ? 'UNITER ranks regions for a phrase; it does not pre-label' : undefined}
-                  checked={chosen.includes(p.id)}
-                  onChange={(e) =>
-                    setChosen((c) => (e.target.checked ? [...c, p.id] : c.filter((x) => x !== p.id)))
+                  disabled={!p.installed}
+                  title={
+                    p.kind === 'uniter'
+                      ? 'UNITER does not pre-label: it audits the labels (scores each category’s text on every image)'
+                      : undefined
                   }
+                  checked={chosen.includes(p.id)}
+                  onChange={(e) => choose(p.id, e.target.checked)}
                   data-testid={`pack-${p.id}`}
                   aria-label={p.displayName}
                 />
@@ -175,34 +190,43 @@ export function PrelabelScreen() {
             </button>
           ))}
         </div>
-        <label className="inline">
-          Threshold{' '}
-          <input
-            className="narrow"
-            placeholder="per class"
-            value={threshold}
-            onChange={(e) => setThreshold(e.target.value)}
-          />
-        </label>
-        <label className="inline">
-          <input type="checkbox" checked={fuse} onChange={(e) => setFuse(e.target.checked)} /> Fuse boxes +
-          masks
-        </label>
-        <label className="inline" title="Replace annotations on images people already touched">
-          <input
-            type="checkbox"
-            checked={overwriteHuman}
-            onChange={(e) => setOverwriteHuman(e.target.checked)}
-          />{' '}
-          Overwrite human work
-        </label>
+        {audit ? (
+          <span className="muted audit-note" data-testid="audit-note">
+            Audit: scores each category’s prompt on every image; annotations are not changed. Flags show in
+            the Images grid (Audit filter), the editor and the Corrections report.
+          </span>
+        ) : (
+          <>
+            <label className="inline">
+              Threshold{' '}
+              <input
+                className="narrow"
+                placeholder="per class"
+                value={threshold}
+                onChange={(e) => setThreshold(e.target.value)}
+              />
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={fuse} onChange={(e) => setFuse(e.target.checked)} /> Fuse boxes
+              + masks
+            </label>
+            <label className="inline" title="Replace annotations on images people already touched">
+              <input
+                type="checkbox"
+                checked={overwriteHuman}
+                onChange={(e) => setOverwriteHuman(e.target.checked)}
+              />{' '}
+              Overwrite human work
+            </label>
+          </>
+        )}
         <button
           className="primary"
           disabled={busy || !chosen.length}
           onClick={() => void start()}
           data-testid="start-job"
         >
-          Run
+          {audit ? 'Audit labels' : 'Run'}
         </button>
       </div>
       <h3>Jobs</h3>
@@ -213,7 +237,13 @@ export function PrelabelScreen() {
           return (
             <div key={j.jobId} className={`job job-${j.state}`} data-testid="job" data-state={j.state}>
               <div className="job-head">
-                <b>#{j.jobId}</b> {'packs' in j && <span className="mono">{j.packs.join(' + ')}</span>}
+                <b>#{j.jobId}</b>{' '}
+                {'mode' in j && (
+                  <span className={`badge mode-${j.mode}`} data-testid="job-mode">
+                    {JOB_MODE_LABEL[j.mode]}
+                  </span>
+                )}{' '}
+                {'packs' in j && <span className="mono">{j.packs.join(' + ')}</span>}
                 <span className={`badge state-${j.state}`}>{j.state}</span>
                 <div className="spacer" />
                 {j.state === 'running' && (
@@ -245,7 +275,11 @@ export function PrelabelScreen() {
                 {j.error && <span className="error"> · {j.error}</span>}
               </div>
               {'droppedClasses' in j && Object.keys(j.droppedClasses).length > 0 && (
-                <div className="muted job-stats" data-testid="job-dropped" title="Classes the model found that match no category">
+                <div
+                  className="muted job-stats"
+                  data-testid="job-dropped"
+                  title="Classes the model found that match no category"
+                >
                   Dropped (no category):{' '}
                   {Object.entries(j.droppedClasses)
                     .sort((a, b) => b[1] - a[1])

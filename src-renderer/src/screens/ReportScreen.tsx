@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { CorrectionRow, ModelCorrectionRow } from '../../../src-main/shared/api';
 import { useApp } from '../app-context';
+import { AuditCells, AuditHeads, auditTotals } from './AuditReportColumns';
 import { errorMessage } from '../../../src-main/shared/rpc';
+import { MaskSourceTable } from '../panels/MaskSourceTable';
 
 const SERIES = [
   { key: 'acceptedUnchanged', label: 'Accepted unchanged', color: '#4caf7d' },
@@ -35,6 +37,7 @@ export function ReportScreen() {
             <th>Category</th>
             <DecisionHeads />
             <th className="num">Added by hand</th>
+            <AuditHeads />
           </tr>
         </thead>
         <tbody>
@@ -43,6 +46,7 @@ export function ReportScreen() {
               <td>{r.name}</td>
               <DecisionCells r={r} />
               <td className="num">{r.humanAdded}</td>
+              <AuditCells r={r} />
             </tr>
           ))}
           <tr className="total">
@@ -54,10 +58,12 @@ export function ReportScreen() {
             <td className="num">{totals[2]}</td>
             <td className="num">{totals[3]}</td>
             <td className="num">{totals[4]}</td>
+            <AuditCells r={auditTotals(rows)} />
           </tr>
         </tbody>
       </table>
       {byModel && <ByModelTable rows={byModel} />}
+      <MaskSourceTable />
       <BarChart rows={rows} />
     </div>
   );
