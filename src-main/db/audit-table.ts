@@ -1,6 +1,7 @@
 /**
  * The `audit_scores` table (schema 12): UNITER's raw `rank_logit` per image, category and
- * audit run. Writes only; the flags worked out from these scores are `audit-reads.ts`'s.
+ * audit run. Writes only; schema 12's triggers keep the latest scores and their flags
+ * (`audit_latest`, `audit_images`) in the same transaction; `audit-reads.ts` reads them.
  */
 import { stmt, type DbHandle } from './statements';
 
@@ -42,4 +43,20 @@ export function setCategoryAuditThreshold(
   return (
     stmt(h, `UPDATE categories SET audit_threshold = ? WHERE id = ?`).run(threshold, categoryId).changes > 0
   );
+}
+
+/**
+ * Recounts the annotations that count (pending or accepted) of each scored category on the
+ * given images ('all': every image), for the writer that inserts annotations without a
+ * trigger (schema 3); the flags follow through schema 12's triggers.
+ */
+export function refreshAuditCounted(h: DbHandle, imageIds: number[] | 'all'): void {
+  const recount = `UPDATE audit_latest SET counted = (SELECT count(*) FROM annotations a
+     WHERE a.category_id = audit_latest.category_id AND a.state IN ('pending','accepted') AND a.image_id = audit_latest.image_id)`;
+  if (imageIds === 'all') {
+    stmt(h, recount).run();
+    return;
+  }
+  const one = stmt(h, `${recount} WHERE image_id = ?`);
+  for (const id of imageIds) one.run(id);
 }

@@ -7,7 +7,7 @@
 import type { ImageRecord, ReviewStatus } from '../shared/contract';
 import type { FileState } from '../shared/api';
 import { stmt, streaming, type DbHandle } from './statements';
-import { flagsCte } from './audit-reads';
+import { refreshAuditCounted } from './audit-table';
 
 const IMAGE_COLUMNS = `id, path, hash, width, height, bytes, status`;
 
@@ -151,6 +151,8 @@ const RECOMPUTE = `
 export function refreshImageCounters(h: DbHandle, imageIds: Iterable<number>): void {
   const ids = [...new Set(imageIds)];
   if (!ids.length) return;
+  // The audit's per-pair annotation counts (schema 12) follow inserts the same way.
+  refreshAuditCounted(h, ids.length > 5000 ? 'all' : ids);
   if (ids.length > 5000) {
     // One grouped pass over the annotations instead of four correlated look-ups per image:
     // the counters of a 1M-annotation project refresh in one scan.
@@ -225,13 +227,13 @@ function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
 }
 
 /**
- * The FROM clause over `images i`: with the audit's per-image flags (`ai`, worked out when
- * read, one set-based pass over the latest scores) only when the filter or the sort uses them,
+ * The FROM clause over `images i`: with the audit's per-image flags (`ai`, the table
+ * audit_images that schema 12's triggers keep) only when the filter or the sort uses them,
  * so the other pages cost what they did.
  */
-function fromSql(f: ImageFilter, sort: ImageSort): { with: string; from: string } {
-  if (!f.audit && sort !== 'audit') return { with: '', from: 'images i' };
-  return { with: `WITH ${flagsCte()}`, from: `images i LEFT JOIN audit_images ai ON ai.image_id = i.id` };
+function fromSql(f: ImageFilter, sort: ImageSort): { audit: boolean; from: string } {
+  if (!f.audit && sort !== 'audit') return { audit: false, from: 'images i' };
+  return { audit: true, from: `images i LEFT JOIN audit_images ai ON ai.image_id = i.id` };
 }
 
 /**
@@ -260,18 +262,12 @@ export function imagePage(
   const order = `ORDER BY ${SORT_KEY[page.sort].cols.join(', ')}`;
   // The count needs the audit's flags only when the filter does (not for the audit order alone).
   const countSrc = fromSql(f, 'name');
-  const count = () => (stmt(h, `${countSrc.with} SELECT count(*) AS n FROM ${countSrc.from} ${w}`).get(args) as { n: number }).n;
-  // Under the audit filter the page also counts its total (count(*) OVER ()): the flags are
-  // worked out once, not once for the count and again for the page.
-  const withTotal = Boolean(f.audit);
+  const total = (stmt(h, `SELECT count(*) AS n FROM ${countSrc.from} ${w}`).get(args) as { n: number }).n;
   const rows = stmt(
     h,
-    `${src.with} SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
-       ${withTotal ? ', count(*) OVER () AS total_rows' : ''}
+    `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
      FROM ${src.from} ${w} ${order} LIMIT @limit OFFSET @offset`,
-  ).all({ ...args, limit: page.limit, offset: page.offset }) as (ImageSummaryRow & { total_rows?: number })[];
-  const total = withTotal && rows.length ? rows[0].total_rows! : count();
-  for (const r of rows) delete r.total_rows;
+  ).all({ ...args, limit: page.limit, offset: page.offset }) as ImageSummaryRow[];
   return { total, rows };
 }
 
@@ -300,14 +296,14 @@ export function imageNeighbours(
   const key = SORT_KEY[sort].cols;
   const src = fromSql(f, sort);
   const cur = key.map((c) => c.replace(/\bi\./g, 'c.').replace(/\bai\./g, 'cai.'));
-  const curFrom = src.with ? `images c LEFT JOIN audit_images cai ON cai.image_id = c.id` : `images c`;
+  const curFrom = src.audit ? `images c LEFT JOIN audit_images cai ON cai.image_id = c.id` : `images c`;
   const near = (side: 'after' | 'before') => {
     const cmp = side === 'after' ? '>' : '<';
     const dir = side === 'after' ? '' : ' DESC';
     const w = [...where, `(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM ${curFrom} WHERE c.id = @id)`];
     return `(SELECT i.id FROM ${src.from} ${whereOf(w)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1) AS ${side}`;
   };
-  return stmt(h, `${src.with} SELECT ${sides.map(near).join(', ')}`).get(args) as { after?: number | null; before?: number | null };
+  return stmt(h, `SELECT ${sides.map(near).join(', ')}`).get(args) as { after?: number | null; before?: number | null };
 }
 
 /** The first image in the order that the filter keeps (`first`) or the last one. */
@@ -317,7 +313,7 @@ export function imageAtEnd(h: DbHandle, end: 'first' | 'last', f: ImageFilter, s
   const src = fromSql(f, sort);
   const r = stmt(
     h,
-    `${src.with} SELECT i.id FROM ${src.from} ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`,
+    `SELECT i.id FROM ${src.from} ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`,
   ).get(args) as { id: number } | undefined;
   return r?.id ?? null;
 }

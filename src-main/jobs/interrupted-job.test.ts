@@ -53,11 +53,11 @@ describe('a job whose workers were killed reads as interrupted', () => {
     expect(list.json).toHaveLength(1);
     expect(list.json[0]).toMatchObject({ jobId: 1, state: 'paused', error: 'its workers stopped (killed?); run the same command to resume' });
     const text = runCli(['jobs', p]);
-    expect(text.stdout).toMatch(/^\s*1\s+paused\b/m);
+    expect(text.stdout).toMatch(/^\s*1\s+prelabel\s+paused\b/m);
     expect(text.stdout).toMatch(/^job 1: its workers stopped \(killed\?\); run the same command to resume$/m);
     const show = runCli(['jobs', 'show', p, '1']);
     expect(show.code, show.stderr).toBe(0);
-    expect(show.stdout).toMatch(/^Job 1 \(glip-fixture\): paused \(its workers stopped \(killed\?\); run the same command to resume\)/);
+    expect(show.stdout).toMatch(/^Job 1, pre-labeling \(glip-fixture\): paused \(its workers stopped \(killed\?\); run the same command to resume\)/);
     // A read path: the row and the dead worker's claims are as the kill left them.
     expect(row(p)).toEqual({ state: 'running', error: null });
     expect(held(p)).toBeGreaterThan(0);

@@ -39,8 +39,8 @@ export const register: RegisterCommand = (program, action) => {
             list.length
               ? [
                   table(
-                    list.map((j) => [j.jobId, j.state, j.packs.join('+'), j.total, j.done, j.failed, j.skipped, j.total - j.done - j.failed - j.skipped, new Date(j.createdAt).toISOString().slice(0, 16).replace('T', ' ')]),
-                    ['job', 'state', 'packs', 'images', 'done', 'failed', 'skipped', 'pending', 'created'],
+                    list.map((j) => [j.jobId, j.mode, j.state, j.packs.join('+'), j.total, j.done, j.failed, j.skipped, j.total - j.done - j.failed - j.skipped, new Date(j.createdAt).toISOString().slice(0, 16).replace('T', ' ')]),
+                    ['job', 'kind', 'state', 'packs', 'images', 'done', 'failed', 'skipped', 'pending', 'created'],
                   ),
                   // Why a job stopped (paused, interrupted, failed) fits no column: one line each below.
                   ...list.filter((j) => j.error && j.state !== 'done').map((j) => `job ${j.jobId}: ${j.error}`),
@@ -64,7 +64,7 @@ function showJob(opts: GlobalOptions, project: string, jobId: number): void {
     emit(opts, { ...info, failedItems: failed }, () => {
       const pending = info.total - info.done - info.failed - info.skipped;
       const lines = [
-        `Job ${info.jobId} (${info.packs.join(' + ')}): ${info.state}${info.error ? ` (${info.error})` : ''}`,
+        `Job ${info.jobId}, ${info.mode === 'audit' ? 'an audit' : 'pre-labeling'} (${info.packs.join(' + ')}): ${info.state}${info.error ? ` (${info.error})` : ''}`,
         `${info.total} image(s): ${info.done} done, ${info.failed} failed, ${info.skipped} skipped, ${pending} pending`,
       ];
       const dropped = droppedLine(info);

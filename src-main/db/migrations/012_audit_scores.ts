@@ -4,11 +4,58 @@
  * pack id and its sha256, and in params_json the pack's default `auditThreshold`). Scores
  * are written with the job item's state in one transaction (jobs/commit-image.ts), so a
  * resumed, shared or merged audit stores each image's scores once.
- *
- * Flags (likely missing, doubtful) are NOT stored: they depend on the annotations as they
- * are now and on the thresholds, so they are worked out when read (db/audit-reads.ts).
  * `categories.audit_threshold` (rank_logit units) overrides the pack's default; null = default.
+ *
+ * The flags (likely missing, doubtful) depend on the annotations as they are now and on the
+ * thresholds. Working them out from the scores at every read cost seconds at 100k images
+ * (bench/ui-data.bench.ts), so they are kept up to date as things change, in the writing
+ * transaction, and the rules live once, here:
+ *
+ * - `audit_latest`: per image and category, its latest score (greatest scored_at, then
+ *   greatest run_id), the run's default threshold (its params_json's auditThreshold, 0 =
+ *   sigmoid 0.5 without one), the category's own threshold, and `counted` = how many of the
+ *   category's annotations on the image count (pending or accepted, the rule of the
+ *   per-image annotation_count, schema 2). `threshold`, `kind` ('missing': score >=
+ *   threshold and none counts; 'doubtful': one counts and score < threshold; null) and
+ *   `suspicion` (how far past the threshold, in logits) are generated columns of those.
+ *   Kept by triggers on audit_scores (insert), categories (audit_threshold) and annotations
+ *   (update, delete); annotation INSERTs carry no trigger (schema 3: bulk inserts), the
+ *   annotation writer refreshes `counted` with the image counters (images-table.ts
+ *   refreshImageCounters).
+ * - `audit_images`: per scored image, its missing and doubtful counts and `top` = greatest
+ *   suspicion of its flags (null: none), the grid's audit filter and order; kept by triggers
+ *   on audit_latest.
  */
+
+const COUNTS = (a: string) => `${a}.state IN ('pending','accepted')`;
+
+/** The latest score of one image and category (NEW's) into audit_latest, counting its annotations. */
+const LATEST_OF = (ref: 'NEW') => `
+  INSERT INTO audit_latest (image_id, category_id, run_id, rank_logit, scored_at, run_threshold, category_threshold, counted)
+  SELECT s.image_id, s.category_id, s.run_id, s.rank_logit, s.scored_at,
+         (SELECT ifnull(json_extract(r.params_json, '$.auditThreshold'), 0) FROM runs r WHERE r.id = s.run_id),
+         (SELECT c.audit_threshold FROM categories c WHERE c.id = s.category_id),
+         (SELECT count(*) FROM annotations a WHERE a.category_id = s.category_id AND ${COUNTS('a')} AND a.image_id = s.image_id)
+  FROM audit_scores s WHERE s.image_id = ${ref}.image_id AND s.category_id = ${ref}.category_id
+  ORDER BY s.scored_at DESC, s.run_id DESC LIMIT 1
+  ON CONFLICT (image_id, category_id) DO UPDATE SET
+    run_id = excluded.run_id, rank_logit = excluded.rank_logit, scored_at = excluded.scored_at,
+    run_threshold = excluded.run_threshold, counted = excluded.counted;`;
+
+/** Recounts one image's flags (NEW's or OLD's) into audit_images; an image no longer scored leaves it. */
+const IMAGE_OF = (ref: 'NEW' | 'OLD') => `
+  INSERT INTO audit_images (image_id, missing, doubtful, top)
+  SELECT ${ref}.image_id, ifnull(sum(l.kind = 'missing'), 0), ifnull(sum(l.kind = 'doubtful'), 0),
+         max(CASE WHEN l.kind IS NOT NULL THEN l.suspicion END)
+  FROM audit_latest l WHERE l.image_id = ${ref}.image_id
+  ON CONFLICT (image_id) DO UPDATE SET missing = excluded.missing, doubtful = excluded.doubtful, top = excluded.top;
+  DELETE FROM audit_images WHERE image_id = ${ref}.image_id AND NOT EXISTS (SELECT 1 FROM audit_latest l WHERE l.image_id = ${ref}.image_id);`;
+
+/** One annotation (NEW or OLD) more (+1) or less (-1) in its pair's `counted`, when it counts. */
+const COUNT_BY = (ref: 'NEW' | 'OLD', by: '+' | '-') => `
+  UPDATE audit_latest SET counted = counted ${by} 1
+  WHERE image_id = ${ref}.image_id AND category_id = ${ref}.category_id AND ${COUNTS(ref)};`;
+
 export const sql = /* sql */ `
 CREATE TABLE IF NOT EXISTS audit_scores (
   image_id         INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
@@ -20,7 +67,56 @@ CREATE TABLE IF NOT EXISTS audit_scores (
   scored_at        INTEGER NOT NULL,
   PRIMARY KEY (image_id, category_id, run_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS audit_scores_latest ON audit_scores (image_id, category_id, scored_at DESC);
-CREATE INDEX IF NOT EXISTS audit_scores_by_category ON audit_scores (category_id);
+CREATE INDEX IF NOT EXISTS audit_scores_latest ON audit_scores (image_id, category_id, scored_at DESC, run_id DESC);
 ALTER TABLE categories ADD COLUMN audit_threshold REAL;
+
+CREATE TABLE audit_latest (
+  image_id           INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  category_id        INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,
+  run_id             INTEGER NOT NULL REFERENCES runs(id),
+  rank_logit         REAL    NOT NULL,
+  scored_at          INTEGER NOT NULL,
+  run_threshold      REAL    NOT NULL,
+  category_threshold REAL,
+  counted            INTEGER NOT NULL DEFAULT 0,
+  threshold REAL GENERATED ALWAYS AS (ifnull(category_threshold, run_threshold)) VIRTUAL,
+  kind TEXT GENERATED ALWAYS AS (CASE WHEN counted = 0 AND rank_logit >= threshold THEN 'missing'
+                                      WHEN counted > 0 AND rank_logit < threshold THEN 'doubtful' END) STORED,
+  suspicion REAL GENERATED ALWAYS AS (CASE WHEN counted > 0 THEN threshold - rank_logit ELSE rank_logit - threshold END) STORED,
+  PRIMARY KEY (image_id, category_id)
+) WITHOUT ROWID;
+CREATE INDEX audit_latest_category ON audit_latest (category_id, kind);
+CREATE INDEX audit_latest_flags ON audit_latest (suspicion) WHERE kind IS NOT NULL;
+
+CREATE TABLE audit_images (
+  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  missing  INTEGER NOT NULL,
+  doubtful INTEGER NOT NULL,
+  top      REAL
+);
+
+CREATE TRIGGER audit_scores_latest_insert AFTER INSERT ON audit_scores
+BEGIN ${LATEST_OF('NEW')} END;
+
+CREATE TRIGGER audit_threshold_update AFTER UPDATE OF audit_threshold ON categories
+WHEN OLD.audit_threshold IS NOT NEW.audit_threshold
+BEGIN UPDATE audit_latest SET category_threshold = NEW.audit_threshold WHERE category_id = NEW.id; END;
+
+CREATE TRIGGER audit_annotations_delete AFTER DELETE ON annotations
+WHEN ${COUNTS('OLD')}
+BEGIN ${COUNT_BY('OLD', '-')} END;
+
+CREATE TRIGGER audit_annotations_update AFTER UPDATE OF state, image_id, category_id ON annotations
+WHEN OLD.state IS NOT NEW.state OR OLD.image_id IS NOT NEW.image_id OR OLD.category_id IS NOT NEW.category_id
+BEGIN ${COUNT_BY('OLD', '-')} ${COUNT_BY('NEW', '+')} END;
+
+CREATE TRIGGER audit_latest_insert AFTER INSERT ON audit_latest
+BEGIN ${IMAGE_OF('NEW')} END;
+
+CREATE TRIGGER audit_latest_update AFTER UPDATE ON audit_latest
+WHEN OLD.kind IS NOT NEW.kind OR OLD.suspicion IS NOT NEW.suspicion
+BEGIN ${IMAGE_OF('NEW')} END;
+
+CREATE TRIGGER audit_latest_delete AFTER DELETE ON audit_latest
+BEGIN ${IMAGE_OF('OLD')} END;
 `;
