@@ -219,21 +219,11 @@ function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
     where.push(`i.id IN (SELECT a.image_id FROM annotations a WHERE a.category_id = @cat AND a.state IN ('pending','accepted'))`);
     args.cat = f.categoryId;
   }
-  // `ai` is audit_images, joined by fromSql when the filter or the sort needs it.
-  if (f.audit === 'flagged') where.push(`ai.top IS NOT NULL`);
-  if (f.audit === 'missing') where.push(`ai.missing > 0`);
-  if (f.audit === 'doubtful') where.push(`ai.doubtful > 0`);
+  // The audit's per-image flag counts (schema 12 keeps them beside the other counters).
+  if (f.audit === 'flagged') where.push(`i.audit_top IS NOT NULL`);
+  if (f.audit === 'missing') where.push(`i.audit_missing > 0`);
+  if (f.audit === 'doubtful') where.push(`i.audit_doubtful > 0`);
   return where;
-}
-
-/**
- * The FROM clause over `images i`: with the audit's per-image flags (`ai`, the table
- * audit_images that schema 12's triggers keep) only when the filter or the sort uses them,
- * so the other pages cost what they did.
- */
-function fromSql(f: ImageFilter, sort: ImageSort): { audit: boolean; from: string } {
-  if (!f.audit && sort !== 'audit') return { audit: false, from: 'images i' };
-  return { audit: true, from: `images i LEFT JOIN audit_images ai ON ai.image_id = i.id` };
 }
 
 /**
@@ -244,8 +234,9 @@ function fromSql(f: ImageFilter, sort: ImageSort): { audit: boolean; from: strin
 const SORT_KEY: Record<ImageSort, { cols: string[] }> = {
   name: { cols: ['i.path'] },
   uncertainty: { cols: ['ifnull(i.uncertainty, 2)', 'i.path'] },
-  // Audit: the image's most suspicious flag first (greatest suspicion), images without flags last.
-  audit: { cols: ['ai.top IS NULL', '-ifnull(ai.top, 0)', 'i.path'] },
+  // Audit: the image's most suspicious flag first (greatest suspicion), images without flags
+  // last; schema 12's index images_audit_order has these very expressions.
+  audit: { cols: ['i.audit_top IS NULL', '-ifnull(i.audit_top, 0)', 'i.path'] },
 };
 
 const whereOf = (parts: string[]) => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
@@ -258,15 +249,12 @@ export function imagePage(
 ): { total: number; rows: ImageSummaryRow[] } {
   const args: Record<string, unknown> = {};
   const w = whereOf(filterSql(f, args));
-  const src = fromSql(f, page.sort);
   const order = `ORDER BY ${SORT_KEY[page.sort].cols.join(', ')}`;
-  // The count needs the audit's flags only when the filter does (not for the audit order alone).
-  const countSrc = fromSql(f, 'name');
-  const total = (stmt(h, `SELECT count(*) AS n FROM ${countSrc.from} ${w}`).get(args) as { n: number }).n;
+  const total = (stmt(h, `SELECT count(*) AS n FROM images i ${w}`).get(args) as { n: number }).n;
   const rows = stmt(
     h,
     `SELECT i.id, i.path, i.width, i.height, i.status, i.annotation_count, i.pending_count, i.top_score, i.bytes, i.file_state
-     FROM ${src.from} ${w} ${order} LIMIT @limit OFFSET @offset`,
+     FROM images i ${w} ${order} LIMIT @limit OFFSET @offset`,
   ).all({ ...args, limit: page.limit, offset: page.offset }) as ImageSummaryRow[];
   return { total, rows };
 }
@@ -294,14 +282,12 @@ export function imageNeighbours(
   const args: Record<string, unknown> = { id };
   const where = filterSql(f, args);
   const key = SORT_KEY[sort].cols;
-  const src = fromSql(f, sort);
-  const cur = key.map((c) => c.replace(/\bi\./g, 'c.').replace(/\bai\./g, 'cai.'));
-  const curFrom = src.audit ? `images c LEFT JOIN audit_images cai ON cai.image_id = c.id` : `images c`;
+  const cur = key.map((c) => c.replace(/\bi\./g, 'c.'));
   const near = (side: 'after' | 'before') => {
     const cmp = side === 'after' ? '>' : '<';
     const dir = side === 'after' ? '' : ' DESC';
-    const w = [...where, `(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM ${curFrom} WHERE c.id = @id)`];
-    return `(SELECT i.id FROM ${src.from} ${whereOf(w)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1) AS ${side}`;
+    const w = [...where, `(${key.join(', ')}) ${cmp} (SELECT ${cur.join(', ')} FROM images c WHERE c.id = @id)`];
+    return `(SELECT i.id FROM images i ${whereOf(w)} ORDER BY ${key.map((k) => k + dir).join(', ')} LIMIT 1) AS ${side}`;
   };
   return stmt(h, `SELECT ${sides.map(near).join(', ')}`).get(args) as { after?: number | null; before?: number | null };
 }
@@ -310,10 +296,9 @@ export function imageNeighbours(
 export function imageAtEnd(h: DbHandle, end: 'first' | 'last', f: ImageFilter, sort: ImageSort): number | null {
   const args: Record<string, unknown> = {};
   const dir = end === 'first' ? '' : ' DESC';
-  const src = fromSql(f, sort);
   const r = stmt(
     h,
-    `SELECT i.id FROM ${src.from} ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`,
+    `SELECT i.id FROM images i ${whereOf(filterSql(f, args))} ORDER BY ${SORT_KEY[sort].cols.map((k) => k + dir).join(', ')} LIMIT 1`,
   ).get(args) as { id: number } | undefined;
   return r?.id ?? null;
 }

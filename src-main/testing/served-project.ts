@@ -47,7 +47,8 @@ export async function serveProject(dir: string): Promise<ServedProject> {
   const server = createRpcServer(session.handlers());
   session.bind(server);
   const link = reconnectingLink(server);
-  const client = new RpcClient(link.transport, { timeoutMs: 10_000 });
+  // Long enough for a first model call on a loaded 2-core machine (it starts a worker thread and loads the graphs); a hung call still fails well inside the test timeout.
+  const client = new RpcClient(link.transport, { timeoutMs: 30_000 });
   await client.call('project.create', { path: join(dir, 'project.lw') });
   link.requests.length = 0;
   return {

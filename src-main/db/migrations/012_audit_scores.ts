@@ -22,9 +22,9 @@
  *   (update, delete); annotation INSERTs carry no trigger (schema 3: bulk inserts), the
  *   annotation writer refreshes `counted` with the image counters (images-table.ts
  *   refreshImageCounters).
- * - `audit_images`: per scored image, its missing and doubtful counts and `top` = greatest
- *   suspicion of its flags (null: none), the grid's audit filter and order; kept by triggers
- *   on audit_latest.
+ * - `images.audit_missing`, `audit_doubtful` and `audit_top` (greatest suspicion of the
+ *   image's flags, null: none), beside the other per-image counters: the grid's audit filter
+ *   and order, with an index for the order; kept by triggers on audit_latest.
  */
 
 const COUNTS = (a: string) => `${a}.state IN ('pending','accepted')`;
@@ -42,14 +42,12 @@ const LATEST_OF = (ref: 'NEW') => `
     run_id = excluded.run_id, rank_logit = excluded.rank_logit, scored_at = excluded.scored_at,
     run_threshold = excluded.run_threshold, counted = excluded.counted;`;
 
-/** Recounts one image's flags (NEW's or OLD's) into audit_images; an image no longer scored leaves it. */
+/** Recounts one image's flags (NEW's or OLD's) into its audit columns. */
 const IMAGE_OF = (ref: 'NEW' | 'OLD') => `
-  INSERT INTO audit_images (image_id, missing, doubtful, top)
-  SELECT ${ref}.image_id, ifnull(sum(l.kind = 'missing'), 0), ifnull(sum(l.kind = 'doubtful'), 0),
-         max(CASE WHEN l.kind IS NOT NULL THEN l.suspicion END)
-  FROM audit_latest l WHERE l.image_id = ${ref}.image_id
-  ON CONFLICT (image_id) DO UPDATE SET missing = excluded.missing, doubtful = excluded.doubtful, top = excluded.top;
-  DELETE FROM audit_images WHERE image_id = ${ref}.image_id AND NOT EXISTS (SELECT 1 FROM audit_latest l WHERE l.image_id = ${ref}.image_id);`;
+  UPDATE images SET (audit_missing, audit_doubtful, audit_top) = (
+    SELECT ifnull(sum(l.kind = 'missing'), 0), ifnull(sum(l.kind = 'doubtful'), 0), max(CASE WHEN l.kind IS NOT NULL THEN l.suspicion END)
+    FROM audit_latest l WHERE l.image_id = images.id)
+  WHERE id = ${ref}.image_id;`;
 
 /** One annotation (NEW or OLD) more (+1) or less (-1) in its pair's `counted`, when it counts. */
 const COUNT_BY = (ref: 'NEW' | 'OLD', by: '+' | '-') => `
@@ -88,12 +86,11 @@ CREATE TABLE audit_latest (
 CREATE INDEX audit_latest_category ON audit_latest (category_id, kind);
 CREATE INDEX audit_latest_flags ON audit_latest (suspicion) WHERE kind IS NOT NULL;
 
-CREATE TABLE audit_images (
-  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
-  missing  INTEGER NOT NULL,
-  doubtful INTEGER NOT NULL,
-  top      REAL
-);
+ALTER TABLE images ADD COLUMN audit_missing INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE images ADD COLUMN audit_doubtful INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE images ADD COLUMN audit_top REAL;
+-- The grid's audit order (images-table.ts): the most suspicious flag first, unflagged images last, by path.
+CREATE INDEX images_audit_order ON images (audit_top IS NULL, -ifnull(audit_top, 0), path);
 
 CREATE TRIGGER audit_scores_latest_insert AFTER INSERT ON audit_scores
 BEGIN ${LATEST_OF('NEW')} END;
