@@ -93,9 +93,10 @@ const bench: Bench = async () => {
       ['status in_progress+prelabeled', { status: ['in_progress', 'prelabeled'] }],
       ['category 3, min score 0.5', { categoryId: 3, minScore: 0.5 }],
       ['last page (offset 99,800)', { offset: Math.max(0, IMAGES - 200) }],
-      // Audit flags are worked out when read: these orders and filters read every score.
+      // Audit flags (schema 12 keeps them up to date as things change).
       ['audit order (most suspicious first)', { sort: 'audit' }],
       ['audit filter doubtful, audit order', { audit: 'doubtful', sort: 'audit' }],
+      ['audit filter missing, name order', { audit: 'missing', sort: 'name' }],
     ];
     for (const [label, q] of cases) {
       const times: number[] = [];
@@ -106,10 +107,21 @@ const bench: Bench = async () => {
     const reportTimes: number[] = [];
     let flags = 0;
     for (let r = 0; r < 3; r++) reportTimes.push((await timeIt(() => (flags = auditReport(reopened.pdb).flags.length))).ms);
-    results.push({ name: `audit report, ${(IMAGES * 10).toLocaleString('en')} scores (${flags.toLocaleString('en')} flags)`, value: median(reportTimes), unit: 'ms' });
-    const navTimes: number[] = [];
-    for (let r = 0; r < 3; r++) navTimes.push((await timeIt(() => reopened.imageDetail(1 + r, { sort: 'audit' }))).ms);
-    results.push({ name: 'editor previous and next in audit order (images.get without the file check)', value: median(navTimes), unit: 'ms' });
+    results.push({ name: `audit report, ${(IMAGES * 10).toLocaleString('en')} scores (all ${flags.toLocaleString('en')} flags)`, value: median(reportTimes), unit: 'ms' });
+    for (const limit of [0, 200]) {
+      const times: number[] = [];
+      for (let r = 0; r < 5; r++) times.push((await timeIt(() => auditReport(reopened.pdb, { limit }))).ms);
+      results.push({ name: `audit report, limit ${limit} (${limit ? 'the first flags' : 'the counts alone, as the threshold screen asks'})`, value: median(times), unit: 'ms' });
+    }
+    for (const [label, q] of [['audit order', { sort: 'audit' }], ['audit filter missing, audit order', { audit: 'missing', sort: 'audit' }]] as const) {
+      const navTimes: number[] = [];
+      for (let r = 0; r < 5; r++) navTimes.push((await timeIt(() => reopened.imageDetail(1 + r * 997, q))).ms);
+      results.push({ name: `editor previous and next, ${label} (images.get without the file check)`, value: median(navTimes), unit: 'ms' });
+    }
+    // A category's own threshold: every latest score of the category gets its verdict again.
+    const setTimes: number[] = [];
+    for (const t of [0.5, null, 1.5]) setTimes.push((await timeIt(() => reopened.setAuditThreshold(3, t))).ms);
+    results.push({ name: `audit.setThreshold on one category (${IMAGES.toLocaleString('en')} scored images)`, value: median(setTimes), unit: 'ms' });
     reopened.close();
 
     // Through the RPC server: params and results validated with zod, structured-cloned across the pair.

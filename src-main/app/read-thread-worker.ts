@@ -21,7 +21,7 @@ async function serve(req: ReadRequest): Promise<unknown> {
   const snapshot = new ReadSnapshot(req.projectPath);
   try {
     if (req.kind === 'maskSources') return maskSourceReport(snapshot);
-    if (req.kind === 'auditReport') return auditReport(snapshot);
+    if (req.kind === 'auditReport') return auditReport(snapshot, { limit: req.limit });
     return req.kind === 'correctionsByModel' ? correctionReportByModel(snapshot) : correctionReport(snapshot);
   } finally {
     snapshot.close();

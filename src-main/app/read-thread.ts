@@ -21,7 +21,7 @@ import type { CocoExportSummary, ExportProgress } from '../coco/export';
 import { checkExportTarget } from '../coco/export-target';
 
 /** What the thread is asked to do. */
-type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' } | { kind: 'maskSources' } | { kind: 'auditReport' };
+type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' } | { kind: 'maskSources' } | { kind: 'auditReport'; limit?: number };
 export type ReadRequest = { id: number; projectPath: string } & ReadWork;
 
 export type ReadThreadMessage = { id: number } & (
@@ -81,8 +81,8 @@ export class ReadThread {
   }
 
   /** UNITER's audit report (services/audit.ts's auditReport): every flag of the project. */
-  auditReport(project: { readonly path: string }): Promise<AuditReport> {
-    return this.request<AuditReport>('audit report', project.path, { kind: 'auditReport' });
+  auditReport(project: { readonly path: string }, opts: { limit?: number } = {}): Promise<AuditReport> {
+    return this.request<AuditReport>('audit report', project.path, { kind: 'auditReport', limit: opts.limit });
   }
 
   async close(): Promise<void> {

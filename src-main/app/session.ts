@@ -288,7 +288,7 @@ export class AppSession {
       'report.correctionsByModel': () => this.readThread.correctionsByModel(p()),
       'report.maskSources': () => this.readThread.maskSources(p()),
 
-      'audit.report': () => this.readThread.auditReport(p()),
+      'audit.report': ({ limit }) => this.readThread.auditReport(p(), { limit }),
       'audit.image': ({ imageId }) => p().imageAudit(imageId),
       'audit.setThreshold': ({ categoryId, threshold }) => {
         const row = p().setAuditThreshold(categoryId, threshold);

@@ -2,7 +2,7 @@
  * UNITER audit flags, read from what schema 12 keeps up to date in the writing transaction
  * (db/migrations/012_audit_scores.ts holds the rules, once): `audit_latest`, the latest score
  * of each image and category with its threshold, `kind` (likely missing, doubtful, null)
- * and `suspicion`; `audit_images`, each scored image's flag counts and greatest suspicion.
+ * and `suspicion`; each image's flag counts and greatest suspicion (`images.audit_*`).
  * An annotation added or rejected, or a threshold set, a moment ago already shows in them.
  */
 import { stmt, type DbHandle } from './statements';
@@ -43,17 +43,20 @@ export interface AuditPairRow {
 
 /**
  * The latest score of every image and category in scope with its verdict; `flaggedOnly`
- * keeps the flags. Most suspicious flag first, then unflagged; ties by path and category id.
+ * keeps the flags, `limit` the first ones. Most suspicious flag first, then unflagged; ties
+ * by path and category id.
  */
-export function auditPairs(h: DbHandle, scope: AuditScope, opts: { flaggedOnly: boolean }): AuditPairRow[] {
+export function auditPairs(h: DbHandle, scope: AuditScope, opts: { flaggedOnly: boolean; limit?: number }): AuditPairRow[] {
+  if (opts.limit === 0) return [];
   return stmt(
     h,
     `SELECT f.image_id, i.path AS image_path, f.category_id, c.name AS category_name, f.run_id, r.pack_id, r.pack_sha256,
             f.rank_logit, f.scored_at, f.threshold, f.kind, f.suspicion, f.counted AS annotations
      FROM audit_latest f JOIN images i ON i.id = f.image_id JOIN categories c ON c.id = f.category_id JOIN runs r ON r.id = f.run_id
      WHERE ${scopeSql(scope)} ${opts.flaggedOnly ? 'AND f.kind IS NOT NULL' : ''}
-     ORDER BY f.kind IS NULL, f.suspicion DESC, i.path, f.category_id`,
-  ).all(scopeArgs(scope)) as AuditPairRow[];
+     ORDER BY f.kind IS NULL, f.suspicion DESC, i.path, f.category_id
+     ${opts.limit !== undefined ? 'LIMIT @limit' : ''}`,
+  ).all({ ...scopeArgs(scope), ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }) as AuditPairRow[];
 }
 
 /** Missing and doubtful flags per image of a page (images without scores are left out). */
@@ -64,7 +67,8 @@ export function auditCountsByImage(
   if (!imageIds.length) return new Map();
   const rows = stmt(
     h,
-    `SELECT image_id, missing, doubtful FROM audit_images WHERE image_id IN (SELECT value FROM json_each(?))`,
+    `SELECT i.id AS image_id, i.audit_missing AS missing, i.audit_doubtful AS doubtful FROM images i
+     WHERE i.id IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM audit_latest l WHERE l.image_id = i.id)`,
   ).all(JSON.stringify(imageIds)) as {
     image_id: number;
     missing: number;
@@ -85,16 +89,17 @@ export function auditCountsByCategory(
   h: DbHandle,
   scope: { categoryId?: number } = {},
 ): AuditCategoryCounts[] {
+  const where = scope.categoryId !== undefined ? `AND category_id = @categoryId` : '';
   return stmt(
     h,
-    `SELECT f.category_id, count(*) AS scored_images, sum(f.kind = 'missing') AS missing, sum(f.kind = 'doubtful') AS doubtful
-     FROM audit_latest f WHERE ${scopeSql(scope)} GROUP BY f.category_id ORDER BY f.category_id`,
+    `SELECT category_id, scored AS scored_images, missing, doubtful FROM audit_category_counts
+     WHERE scored > 0 ${where} ORDER BY category_id`,
   ).all(scopeArgs(scope)) as AuditCategoryCounts[];
 }
 
 /** Images with at least one score. */
 export function countScoredImages(h: DbHandle): number {
-  return (stmt(h, `SELECT count(*) AS n FROM audit_images`).get() as { n: number }).n;
+  return (stmt(h, `SELECT count(DISTINCT image_id) AS n FROM audit_latest`).get() as { n: number }).n;
 }
 
 /**
@@ -102,14 +107,14 @@ export function countScoredImages(h: DbHandle): number {
  * (categories never scored are absent).
  */
 export function packDefaultThresholds(h: DbHandle, scope: { categoryId?: number } = {}): Map<number, number> {
-  // The most recent score of a category is the most recent of its latest ones. max() picks
-  // that row (SQLite's bare columns) by (scored_at, run_id) packed in one integer: the order
-  // holds while run ids stay below 2^20 and scored_at (ms) below 2^43 (the year 2248).
-  const where = scope.categoryId !== undefined ? `WHERE f.category_id = @categoryId` : '';
+  // The most recent score of a category is the most recent of its latest ones: one seek of
+  // the index audit_latest_category per category.
+  const where = scope.categoryId !== undefined ? `WHERE c.id = @categoryId` : '';
   const rows = stmt(
     h,
-    `SELECT f.category_id, f.run_threshold AS threshold, max(f.scored_at * 1048576 + f.run_id) AS latest
-     FROM audit_latest f ${where} GROUP BY f.category_id`,
+    `SELECT * FROM (SELECT c.id AS category_id,
+       (SELECT f.run_threshold FROM audit_latest f WHERE f.category_id = c.id ORDER BY f.scored_at DESC, f.run_id DESC LIMIT 1) AS threshold
+     FROM categories c ${where}) WHERE threshold IS NOT NULL`,
   ).all(scope.categoryId !== undefined ? { categoryId: scope.categoryId } : {}) as {
     category_id: number;
     threshold: number;

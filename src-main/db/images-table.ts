@@ -220,7 +220,7 @@ function filterSql(f: ImageFilter, args: Record<string, unknown>): string[] {
     args.cat = f.categoryId;
   }
   // The audit's per-image flag counts (schema 12 keeps them beside the other counters).
-  if (f.audit === 'flagged') where.push(`i.audit_top IS NOT NULL`);
+  if (f.audit === 'flagged') where.push(`i.audit_missing + i.audit_doubtful > 0`);
   if (f.audit === 'missing') where.push(`i.audit_missing > 0`);
   if (f.audit === 'doubtful') where.push(`i.audit_doubtful > 0`);
   return where;
@@ -235,8 +235,8 @@ const SORT_KEY: Record<ImageSort, { cols: string[] }> = {
   name: { cols: ['i.path'] },
   uncertainty: { cols: ['ifnull(i.uncertainty, 2)', 'i.path'] },
   // Audit: the image's most suspicious flag first (greatest suspicion), images without flags
-  // last; schema 12's index images_audit_order has these very expressions.
-  audit: { cols: ['i.audit_top IS NULL', '-ifnull(i.audit_top, 0)', 'i.path'] },
+  // last (schema 12's audit_rank and its index images_audit_order).
+  audit: { cols: ['i.audit_rank', 'i.path'] },
 };
 
 const whereOf = (parts: string[]) => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
@@ -268,10 +268,7 @@ export function imageNear(h: DbHandle, id: number, side: 'after' | 'before', f: 
   return imageNeighbours(h, id, [side], f, sort)[side] ?? null;
 }
 
-/**
- * imageNear for several sides in one statement: under the audit filter or order the flags
- * are worked out once for both of the editor's neighbours.
- */
+/** imageNear for several sides in one statement (the editor asks for both neighbours). */
 export function imageNeighbours(
   h: DbHandle,
   id: number,

@@ -1,8 +1,9 @@
 /**
  * UNITER's label audit, as people read it: the project's flags (likely missing, doubtful),
- * one image's flags and scores, and the per-category thresholds. The flags are worked out
- * when read (db/audit-reads.ts holds the rules), so an annotation added or rejected a moment
- * ago already shows in them. The scores are written by the audit job (jobs/).
+ * one image's flags and scores, and the per-category thresholds. The flags are kept up to
+ * date in every writing transaction (schema 12's triggers hold the rules; db/audit-reads.ts
+ * reads them), so an annotation added or rejected a moment ago already shows in them. The
+ * scores are written by the audit job (jobs/).
  */
 import { basename } from 'node:path';
 import type { AuditCategoryRow, AuditFlag, AuditReport, ImageAudit } from '../shared/api';
@@ -24,10 +25,13 @@ import { setCategoryAuditThreshold } from '../db/audit-table';
 /** The threshold of a category never scored, with no audit run in the project and none of its own: sigmoid 0.5. */
 const NO_AUDIT_THRESHOLD = 0;
 
-/** Every flag of the project, most suspicious first, with each category's threshold and counts. */
-export function auditReport(h: DbHandle): AuditReport {
+/**
+ * Every flag of the project (the first `limit` only, when given), most suspicious first, with
+ * each category's threshold and counts.
+ */
+export function auditReport(h: DbHandle, opts: { limit?: number } = {}): AuditReport {
   return {
-    flags: auditPairs(h, {}, { flaggedOnly: true }).map(toFlag),
+    flags: auditPairs(h, {}, { flaggedOnly: true, limit: opts.limit }).map(toFlag),
     categories: categoryRows(h),
     scoredImages: countScoredImages(h),
   };
@@ -59,7 +63,8 @@ export function imageAudit(h: DbHandle, imageId: number): ImageAudit {
 
 /**
  * Sets a category's audit threshold in rank_logit units; null returns it to the pack's
- * default. Flags follow at once (they are worked out when read).
+ * default. Flags follow at once (schema 12's triggers give every score of the category its
+ * verdict again in this transaction).
  */
 export function setAuditThreshold(
   pdb: ProjectDb,

@@ -185,8 +185,8 @@ export class ProjectService {
   }
 
   /** UNITER audit flags, most suspicious first, with each category's threshold and counts (audit.ts). */
-  auditReport(): AuditReport {
-    return auditReport(this.pdb);
+  auditReport(opts: { limit?: number } = {}): AuditReport {
+    return auditReport(this.pdb, opts);
   }
 
   /** One image's audit flags and every category's latest score (audit.ts). */

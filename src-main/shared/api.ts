@@ -464,8 +464,12 @@ export const api = {
     z.object({ embeddingCached: z.boolean(), encoderRuns: z.number().int().nonnegative(), ms: z.number() }),
   ),
 
-  /** The project's audit flags, most suspicious first, with per-category counts and thresholds. */
-  'audit.report': m(Empty, AuditReport),
+  /**
+   * The project's audit flags, most suspicious first, with per-category counts and thresholds.
+   * `limit` keeps the first flags only (the counts stay whole); 0: the counts alone, for a
+   * screen that shows no list (a big project has hundreds of thousands of flags).
+   */
+  'audit.report': m(z.object({ limit: z.number().int().nonnegative().optional() }).strict(), AuditReport),
   'audit.image': m(z.object({ imageId: Id }), ImageAudit),
   /** A category's audit threshold in rank_logit units; null returns it to the pack's default. */
   'audit.setThreshold': m(z.object({ categoryId: Id, threshold: z.number().finite().nullable() }), AuditCategoryRow),

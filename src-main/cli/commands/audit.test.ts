@@ -138,7 +138,7 @@ describe('labelwright audit', () => {
     expect(run1.pack_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(run1.params_json).auditThreshold).toBe(1);
 
-    // Adding the missing label clears its flag at once (flags are worked out when read).
+    // Adding the missing label clears its flag at once (the stored flags follow every annotation write).
     const svc = ProjectService.open(p);
     try {
       const red = svc.listCategories().find((c) => c.name === 'red')!;

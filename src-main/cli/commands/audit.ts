@@ -139,9 +139,10 @@ function parseLimit(raw: string | undefined): number | undefined {
 function report(opts: GlobalOptions, project: string, limit: number | undefined): void {
   const svc = ProjectService.open(resolve(project), { readonly: true });
   try {
-    const r = svc.auditReport();
-    const shown = limit === undefined ? r.flags : r.flags.slice(0, limit);
-    emit(opts, { ...r, flags: shown, totalFlags: r.flags.length }, () => reportText(r, shown));
+    // Only the flags shown are read; each flag is one (image, category) pair, so the categories' counts add up to all of them.
+    const r = svc.auditReport({ limit });
+    const totalFlags = r.categories.reduce((n, c) => n + c.likelyMissing + c.doubtful, 0);
+    emit(opts, { ...r, totalFlags }, () => reportText(r, totalFlags));
   } finally {
     svc.close();
   }
@@ -149,11 +150,12 @@ function report(opts: GlobalOptions, project: string, limit: number | undefined)
 
 const logit = (x: number) => x.toFixed(2);
 
-function reportText(r: AuditReport, shown: AuditReport['flags']): string {
+function reportText(r: AuditReport, totalFlags: number): string {
+  const shown = r.flags;
   if (!r.scoredImages)
     return 'No audit scores yet. Run `labelwright audit <project> --pack <uniter pack>` first.';
   const lines = [
-    `UNITER audit of ${r.scoredImages} scored image(s): ${r.flags.length} flag(s), most suspicious first.`,
+    `UNITER audit of ${r.scoredImages} scored image(s): ${totalFlags} flag(s), most suspicious first.`,
     'rank_logit is UNITER’s raw image–text match score (sigmoid(rank_logit) reads it as 0–1); thresholds are in the same units.',
     '',
   ];
@@ -163,10 +165,10 @@ function reportText(r: AuditReport, shown: AuditReport['flags']): string {
         ? `likely missing: ${f.name}  ${f.imageName}  rank_logit ${logit(f.rankLogit)} ≥ threshold ${logit(f.threshold)}`
         : `doubtful: ${f.name}  ${f.imageName}  rank_logit ${logit(f.rankLogit)} < threshold ${logit(f.threshold)}  (${f.annotations} annotation(s))`,
     );
-  if (!r.flags.length)
+  if (!totalFlags)
     lines.push('No flags: every scored label agrees with UNITER at the current thresholds.');
-  if (shown.length < r.flags.length)
-    lines.push(`… and ${r.flags.length - shown.length} more (raise --limit, or use --json).`);
+  if (shown.length < totalFlags)
+    lines.push(`… and ${totalFlags - shown.length} more (raise --limit, or use --json).`);
   lines.push(
     '',
     'Per category:',

@@ -16,7 +16,8 @@ export function useAuditCategories(
   const [rows, setRows] = useState(new Map<number, AuditCategoryRow>());
   useEffect(() => {
     let live = true;
-    client.call('audit.report', {}).then(
+    // The counts alone: this screen lists no flags (a big project has hundreds of thousands).
+    client.call('audit.report', { limit: 0 }).then(
       (r) => live && setRows(new Map(r.categories.map((c) => [c.categoryId, c]))),
       (e) => live && toastError(e),
     );
@@ -63,12 +64,13 @@ export function AuditThresholdInput({
     }
   };
 
-  const packDefault = row?.thresholdSource === 'pack' ? row.threshold : null;
+  // Before any audit has scored the category, the default is whatever the audit pack will say: show no number.
+  const packDefault = row?.thresholdSource === 'pack' && row.scoredImages > 0 ? row.threshold : null;
   return (
     <input
       className="narrow"
       inputMode="decimal"
-      placeholder={packDefault != null ? String(packDefault) : '…'}
+      placeholder={packDefault != null ? String(packDefault) : 'pack default'}
       title={`UNITER audit threshold of ${name}, in rank_logit units: at or above it the category counts as present (likely missing without an annotation), below it an annotation is doubtful.${
         packDefault != null
           ? ` Empty: the audit pack's default, ${packDefault} (match ${matchPercent(packDefault)}).`
