@@ -6,13 +6,13 @@
  * progress, then the result or the error, come back under it.
  */
 import { parentPort } from 'node:worker_threads';
-import { isLwError } from '../shared/errors';
 import { ReadSnapshot } from '../db/read-snapshot';
 import { exportCoco } from '../coco/export';
 import { correctionReport, correctionReportByModel } from '../services/corrections';
 import { maskSourceReport } from '../services/mask-source-report';
 import { auditReport } from '../services/audit';
 import type { ReadRequest, ReadThreadMessage } from './read-thread';
+import { toThreadFailure } from './thread-client';
 
 const post = (m: ReadThreadMessage) => parentPort!.postMessage(m);
 
@@ -31,13 +31,6 @@ async function serve(req: ReadRequest): Promise<unknown> {
 parentPort!.on('message', (req: ReadRequest) => {
   serve(req).then(
     (result) => post({ id: req.id, type: 'done', result }),
-    (e: unknown) =>
-      post({
-        id: req.id,
-        type: 'error',
-        error: isLwError(e)
-          ? { code: e.code, message: e.message, hint: e.hint, details: e.details }
-          : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
-      }),
+    (e: unknown) => post({ id: req.id, type: 'error', error: toThreadFailure(e) }),
   );
 });

@@ -13,22 +13,17 @@
  * kept per session and can be started ahead (`warm()`, e.g. when the export screen asks for
  * its preview); it is unref'd while idle, so it never keeps a process alive.
  */
-import { Worker } from 'node:worker_threads';
 import type { AuditReport, CorrectionRow, MaskSourceRow, ModelCorrectionRow } from '../shared/api';
-import type { CocoExportOptions, ErrorCode } from '../shared/contract';
-import { LwError } from '../shared/errors';
+import type { CocoExportOptions } from '../shared/contract';
 import type { CocoExportSummary, ExportProgress } from '../coco/export';
 import { checkExportTarget } from '../coco/export-target';
+import { ThreadClient, type ThreadReply } from './thread-client';
 
 /** What the thread is asked to do. */
 type ReadWork = { kind: 'export'; outPath: string; options: CocoExportOptions } | { kind: 'corrections' } | { kind: 'correctionsByModel' } | { kind: 'maskSources' } | { kind: 'auditReport'; limit?: number };
 export type ReadRequest = { id: number; projectPath: string } & ReadWork;
 
-export type ReadThreadMessage = { id: number } & (
-  | { type: 'progress'; progress: ExportProgress }
-  | { type: 'done'; result: unknown }
-  | { type: 'error'; error: { code?: ErrorCode; message: string; hint?: string; details?: unknown; stack?: string } }
-);
+export type ReadThreadMessage = ThreadReply<number, ExportProgress>;
 
 /** The tsx bootstrap when running from sources, else the built read-thread-worker.js beside this chunk. */
 function threadEntry(): URL {
@@ -37,22 +32,13 @@ function threadEntry(): URL {
     : new URL('./read-thread-worker.js', import.meta.url);
 }
 
-interface Pending {
-  /** What the request was, for the message when the thread dies under it. */
-  what: string;
-  resolve(result: unknown): void;
-  reject(e: Error): void;
-  onProgress?: (p: ExportProgress) => void;
-}
-
 export class ReadThread {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private readonly client = new ThreadClient<number, ExportProgress>(threadEntry(), 'Ask again.');
   private nextId = 1;
 
   /** Starts the thread now, so that the next request does not wait for it. */
   warm(): void {
-    this.thread();
+    this.client.warm();
   }
 
   export(project: { readonly path: string }, outPath: string, options: CocoExportOptions = {}, onProgress?: (p: ExportProgress) => void): Promise<CocoExportSummary> {
@@ -85,51 +71,12 @@ export class ReadThread {
     return this.request<AuditReport>('audit report', project.path, { kind: 'auditReport', limit: opts.limit });
   }
 
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    for (const p of this.pending.values()) p.reject(new LwError('CANCELLED', `The ${p.what} stopped: the project was closed`, 'Ask again.'));
-    this.pending.clear();
-    await w?.terminate();
+  close(): Promise<void> {
+    return this.client.close();
   }
 
   private request<T>(what: string, projectPath: string, work: ReadWork, onProgress?: (p: ExportProgress) => void): Promise<T> {
-    const worker = this.thread();
     const id = this.nextId++;
-    worker.ref();
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { what, resolve: resolve as (r: unknown) => void, reject, onProgress });
-      worker.postMessage({ ...work, id, projectPath } satisfies ReadRequest);
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker?.unref();
-    });
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(threadEntry());
-    worker.unref();
-    worker.on('message', (m: ReadThreadMessage) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.type === 'progress') return p.onProgress?.(m.progress);
-      this.pending.delete(m.id);
-      if (m.type === 'done') return p.resolve(m.result);
-      const { code, message, hint, details, stack } = m.error;
-      if (code) return p.reject(new LwError(code, message, hint, { details }));
-      const e = new Error(message);
-      if (stack) e.stack = stack;
-      p.reject(e);
-    });
-    const died = (why: string) => {
-      if (this.worker !== worker) return;
-      this.worker = null; // the next request starts a fresh thread
-      for (const p of this.pending.values()) p.reject(new LwError('INTERNAL', `The ${p.what} stopped unexpectedly (${why})`, 'Ask again.'));
-      this.pending.clear();
-    };
-    worker.on('error', (e) => died(e.message));
-    worker.on('exit', (code) => died(`thread exit code ${code}`));
-    this.worker = worker;
-    return worker;
+    return this.client.request<T>(id, what, { ...work, id, projectPath } satisfies ReadRequest, onProgress);
   }
 }

@@ -7,13 +7,13 @@
  * it names after the image in flight (or before it starts, if it is still queued).
  */
 import { parentPort } from 'node:worker_threads';
-import { isLwError } from '../shared/errors';
 import { packSha256 } from '../inference/packs/installed-packs';
 import { resolvePack, sharedSessionPool } from '../inference/engine';
 import { findUniterPack } from '../inference/uniter/find-pack';
 import { createUniterScorer, type UniterScorer } from '../inference/uniter/scorer';
 import { cacheDirFor, RegionFeatureCache } from '../inference/uniter/feature-cache';
 import { rankImages } from '../inference/uniter/rank-images';
+import { toThreadFailure } from './thread-client';
 import type { SearchThreadMessage, SearchThreadRequest, SearchRun, ThreadSearchResult } from './search-thread';
 
 /** Progress messages at most this often (plus the first and the last). */
@@ -52,7 +52,7 @@ async function search(req: SearchRun, signal: AbortSignal): Promise<ThreadSearch
       const now = Date.now();
       if (done !== 0 && done !== total && now - last < PROGRESS_MS) return;
       last = now;
-      post({ searchId: req.searchId, type: 'progress', done, total });
+      post({ id: req.searchId, type: 'progress', progress: { done, total } });
     },
   });
   return { ...result, cachedRegions: cache.stats.hits, ...(scorer.tokenizerWarning ? { warning: scorer.tokenizerWarning } : {}) };
@@ -69,15 +69,8 @@ parentPort!.on('message', (req: SearchThreadRequest) => {
   queue = run.catch(() => undefined);
   run
     .then(
-      (result) => post({ searchId: req.searchId, type: 'done', result }),
-      (e: unknown) =>
-        post({
-          searchId: req.searchId,
-          type: 'error',
-          error: isLwError(e)
-            ? { code: e.code, message: e.message, hint: e.hint }
-            : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
-        }),
+      (result) => post({ id: req.searchId, type: 'done', result }),
+      (e: unknown) => post({ id: req.searchId, type: 'error', error: toThreadFailure(e) }),
     )
     .finally(() => controllers.delete(req.searchId));
 });
