@@ -110,7 +110,12 @@ describe('pre-labeling when the project stops taking writes (issue 10, item 11)'
       ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(p)}); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, 14000);`],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise<void>((r) => locker.stdout!.once('data', () => r()));
+    // Listened for now: under load the locker may be gone before the job's exit is seen.
+    const lockerExited = new Promise<number>((res) => locker.on('exit', (c) => res(c ?? -1)));
+    await Promise.race([
+      new Promise<void>((r) => locker.stdout!.once('data', () => r())),
+      lockerExited.then((c) => Promise.reject(new Error(`the locking process exited (${c}) before it held the lock`))),
+    ]);
     const code = await exited;
     expect(code, stderr).toBe(4);
     const r = JSON.parse(stdout);
@@ -120,7 +125,7 @@ describe('pre-labeling when the project stops taking writes (issue 10, item 11)'
     expect(r.halted.code).toBe('PROJECT_BUSY');
     expect(r.halted.message).toMatch(/busy: another process held its write lock for more than 5 s: pre-labeling paused\. \d+ image\(s\) done and saved; the image in flight \(\d+\.png\) was not and is pending again; \d+ left to do\./);
     expect(r.halted.message).not.toMatch(/database is locked/);
-    await new Promise<void>((res) => locker.on('exit', () => res()));
+    await lockerExited;
 
     const db = new Database(p, { readonly: true });
     expect(db.prepare(`SELECT count(*) AS n FROM job_items WHERE state = 'running'`).get()).toEqual({ n: 0 });
