@@ -30,6 +30,9 @@ const RED_B2 = [250, 140, 90] as const;
 
 const box = ([x, y, s]: readonly number[]): [number, number, number, number] => [x, y, s, s];
 const centre = ([x, y, s]: readonly number[]) => ({ x: x + s / 2, y: y + s / 2 });
+/** A drawn square as a mask of the image, and an annotation's stored mask: what the IoU checks compare. */
+const square = (sq: readonly number[]): Rle => rleFromBbox(box(sq), H, W);
+const storedMask = (project: string, id: number): Rle => ({ size: [H, W], counts: storedGeometry(project, id).rle! });
 
 function smart(page: Page): Promise<SmartState> {
   return page.evaluate(() => window.__labelwright!.getSmartState());
@@ -121,12 +124,7 @@ test('smart tool: click, Alt+click, Enter, undo; Backspace, Esc; errors keep the
     await app.editor.waitForIdle();
     const rows = annotationsOf(project, 1);
     expect(rows).toHaveLength(1);
-    expect(
-      rleIou(
-        { size: [H, W], counts: storedGeometry(project, rows[0].id).rle! },
-        rleFromBbox(box(RED_A), H, W),
-      ),
-    ).toBeGreaterThanOrEqual(0.95);
+    expect(rleIou(storedMask(project, rows[0].id), square(RED_A))).toBeGreaterThanOrEqual(0.95);
   });
 
   await test.step('next image: embedded again; a click takes both red squares, an Alt+click in the second takes it out', async () => {
@@ -162,12 +160,7 @@ test('smart tool: click, Alt+click, Enter, undo; Backspace, Esc; errors keep the
     await app.editor.waitForIdle();
     const rows = annotationsOf(project, 2);
     expect(rows).toHaveLength(1);
-    expect(
-      rleIou(
-        { size: [H, W], counts: storedGeometry(project, rows[0].id).rle! },
-        rleFromBbox(box(RED_B1), H, W),
-      ),
-    ).toBeGreaterThanOrEqual(0.95);
+    expect(rleIou(storedMask(project, rows[0].id), square(RED_B1))).toBeGreaterThanOrEqual(0.95);
   });
 
   await test.step('a drag is a box prompt; Esc drops the prompt and nothing is added', async () => {
@@ -200,12 +193,7 @@ test('smart tool: click, Alt+click, Enter, undo; Backspace, Esc; errors keep the
     await app.editor.waitForIdle();
     const rows = annotationsOf(project, 2);
     expect(rows).toHaveLength(2);
-    expect(
-      rleIou(
-        { size: [H, W], counts: storedGeometry(project, rows[1].id).rle! },
-        rleFromBbox(box(RED_B2), H, W),
-      ),
-    ).toBeGreaterThanOrEqual(0.95);
+    expect(rleIou(storedMask(project, rows[1].id), square(RED_B2))).toBeGreaterThanOrEqual(0.95);
     await page.getByTestId('cvat-keys').uncheck();
   });
 
