@@ -41,7 +41,7 @@ test('categories: rename, hotkey, threshold, merge; models: verify', async ({ ap
   // hotkey and threshold
   await row('vehicle').getByLabel('Hotkey of vehicle').selectOption('7');
   await expect(row('vehicle').getByLabel('Hotkey of vehicle')).toHaveValue('7');
-  const th = row('vehicle').getByPlaceholder('default');
+  const th = row('vehicle').getByLabel('Prediction threshold of vehicle');
   await th.fill('0.4');
   await th.blur();
   await expect

@@ -155,6 +155,8 @@ function CategoryRow({
         <input
           className="narrow"
           placeholder="default"
+          aria-label={`Prediction threshold of ${c.name}`}
+          title={`Score threshold for ${c.name}'s predictions (0 to 1). Empty: the job's default.`}
           value={threshold}
           onChange={(e) => setThreshold(e.target.value)}
           onBlur={() => {
