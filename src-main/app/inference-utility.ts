@@ -21,10 +21,11 @@ parent.on('message', (e: Electron.MessageEvent) => {
   const link = LinkMessage.parse(e.data);
   const line = e.ports[0];
   if (!line) throw new Error('inference utility: the link message brought no port');
+  // Ended by killing the process (utility-endpoint.ts): a native call cut short there takes only this process with it.
   handle = startStage(link.stage, {
     // MessagePortMain moves only ports; the tensor is copied once, from process to process.
     post: (m) => line.postMessage(m),
     onMessage: (l) => line.on('message', (ev: Electron.MessageEvent) => l(ev.data)),
-  });
+  }).handle;
   line.start();
 });

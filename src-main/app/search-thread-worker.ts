@@ -14,6 +14,7 @@ import { createUniterScorer, type UniterScorer } from '../inference/uniter/score
 import { cacheDirFor, RegionFeatureCache } from '../inference/uniter/feature-cache';
 import { rankImages } from '../inference/uniter/rank-images';
 import { toThreadFailure } from './thread-client';
+import { isStopRequest } from '../platform/stop-worker';
 import type { SearchThreadMessage, SearchThreadRequest, SearchRun, ThreadSearchResult } from './search-thread';
 
 /** Progress messages at most this often (plus the first and the last). */
@@ -58,7 +59,16 @@ async function search(req: SearchRun, signal: AbortSignal): Promise<ThreadSearch
   return { ...result, cachedRegions: cache.stats.hits, ...(scorer.tokenizerWarning ? { warning: scorer.tokenizerWarning } : {}) };
 }
 
+/** The project is closing: cancel every search, let the image in flight finish (its ONNX run), let go of the model, exit. */
+async function stop(): Promise<never> {
+  for (const ac of controllers.values()) ac.abort();
+  await queue;
+  await warm?.scorer.then((s) => s.dispose()).catch(() => undefined);
+  process.exit(0);
+}
+
 parentPort!.on('message', (req: SearchThreadRequest) => {
+  if (isStopRequest(req)) return void stop();
   if (req.type === 'cancel') {
     controllers.get(req.searchId)?.abort();
     return;

@@ -40,7 +40,7 @@ function threadEntry(): URL {
 }
 
 export class SearchThread {
-  private readonly client = new ThreadClient<string, SearchProgress>(threadEntry(), 'Search again.');
+  private readonly client = new ThreadClient<string, SearchProgress>(threadEntry(), 'Search again.', 'ask');
 
   /** Ranks `run.images`; resolves with the partial ranking (`cancelled: true`) when cancelled. */
   run(run: SearchRun, onProgress: (done: number, total: number) => void): Promise<ThreadSearchResult> {
@@ -53,7 +53,7 @@ export class SearchThread {
     return this.client.has(searchId) && this.client.notify({ type: 'cancel', searchId } satisfies SearchThreadRequest);
   }
 
-  /** Ends the thread at once (the model call in flight cannot be interrupted otherwise). */
+  /** Ends the thread: every search fails as cancelled at once; the thread finishes the ONNX run in flight, then exits (platform/stop-worker.ts). */
   close(): Promise<void> {
     return this.client.close();
   }

@@ -3,15 +3,27 @@
  * thread: answers and progress by id, errors that keep their code, a thread that dies under a
  * request, and close.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTmp } from '../testing/tmp';
 import { ThreadClient } from './thread-client';
 
+const tmp = useTmp();
+
 // A real thread script: 'echo' answers after two progress messages, 'fail' throws an LwError-shaped
-// failure, 'throw' a plain error, 'die' exits the thread, 'hang' never answers.
+// failure, 'throw' a plain error, 'die' exits the thread, 'hang' never answers, 'slow' writes a
+// file after 400 ms; a stop request (platform/stop-worker.ts) exits once the slow work is done.
 const script = `
 import { parentPort } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+let slow = Promise.resolve();
 parentPort.on('message', (m) => {
-  if (m.op === 'echo') {
+  if (m.type === 'labelwright:stop') {
+    slow.then(() => process.exit(0));
+  } else if (m.op === 'slow') {
+    slow = new Promise((resolve) => setTimeout(() => { writeFileSync(m.marker, 'done'); resolve(); }, 400));
+  } else if (m.op === 'echo') {
     parentPort.postMessage({ id: m.id, type: 'progress', progress: 1 });
     parentPort.postMessage({ id: m.id, type: 'progress', progress: 2 });
     parentPort.postMessage({ id: m.id, type: 'done', result: m.value });
@@ -74,5 +86,17 @@ describe('ThreadClient', () => {
     await client.close();
     await failed;
     expect(client.has('s1')).toBe(false);
+  });
+
+  it("with stop 'ask', close fails the request at once but the thread finishes its work before it exits", async () => {
+    const client = new ThreadClient<string, number>(entry, 'Search again.', 'ask');
+    const marker = join(tmp(), 'finished');
+    const pending = client.request('s1', 'search', { id: 's1', op: 'slow', marker });
+    const failed = expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    await new Promise((r) => setTimeout(r, 50));
+    await client.close();
+    await failed;
+    // The thread was not cut short: its work completed before close resolved.
+    expect(existsSync(marker)).toBe(true);
   });
 });

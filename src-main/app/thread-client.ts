@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../shared/contract';
 import { isLwError, LwError } from '../shared/errors';
+import { stopWorker } from '../platform/stop-worker';
 
 /** An error as it crosses from the thread: an LwError keeps its code, hint and details, anything else its message and stack. */
 export interface ThreadFailure {
@@ -46,10 +47,16 @@ export class ThreadClient<K extends string | number, P> {
   private worker: Worker | null = null;
   private readonly pending = new Map<K, Pending<P>>();
 
-  /** `entry`: the thread's script; `askAgain`: the hint when a request ends without an answer. */
+  /**
+   * `entry`: the thread's script; `askAgain`: the hint when a request ends without an answer;
+   * `stop`: how close ends the thread: 'ask' for a thread that runs async native work (ONNX
+   * Runtime), which must finish before the thread ends (platform/stop-worker.ts; the entry
+   * answers the stop request), 'terminate' for one whose native calls are synchronous.
+   */
   constructor(
     private readonly entry: URL,
     private readonly askAgain: string,
+    private readonly stop: 'ask' | 'terminate' = 'terminate',
   ) {}
 
   /** Starts the thread now, so that the next request does not wait for it. */
@@ -80,12 +87,14 @@ export class ThreadClient<K extends string | number, P> {
     return true;
   }
 
-  /** Ends the thread at once (a call in flight cannot be interrupted otherwise); its requests fail as cancelled. */
+  /** Ends the thread; its requests fail as cancelled at once (with 'ask', the thread still finishes its native call before it exits). */
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
     this.failAll((p) => new LwError('CANCELLED', `The ${p.what} stopped: the project was closed`, this.askAgain));
-    await w?.terminate();
+    if (!w) return;
+    if (this.stop === 'ask') await stopWorker(w);
+    else await w.terminate();
   }
 
   private failAll(error: (p: Pending<P>) => Error): void {

@@ -6,6 +6,7 @@
  * (src-main/app/utility-endpoint.ts).
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { stopWorker } from '../../platform/stop-worker';
 import type { Stage, ThreadStart } from './worker-messages';
 
 /** One stage as the client sees it: where its requests go and its replies come from. */
@@ -13,6 +14,7 @@ export interface Endpoint {
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (why: Error) => void): void;
+  /** Ends the stage once its requests in flight are done (a native call is never cut short: platform/stop-worker.ts). */
   terminate(): Promise<void>;
 }
 
@@ -43,8 +45,6 @@ function stageThread(stage: Stage, line: MessagePort, env: NodeJS.ProcessEnv): E
       worker.on('error', l);
       worker.on('exit', (code) => l(new Error(`exit code ${code}`)));
     },
-    terminate: async () => {
-      await worker.terminate();
-    },
+    terminate: () => stopWorker(worker),
   };
 }

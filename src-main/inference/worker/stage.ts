@@ -13,9 +13,15 @@ export interface TensorLine {
   onMessage(listener: (message: unknown) => void): void;
 }
 
-export function startStage(stage: Stage, line: TensorLine): (message: unknown) => Promise<Reply> {
-  if (stage === 'prep') return createPrepStage((m, transfer) => line.post(m, transfer));
+export interface StageHandler {
+  handle(message: unknown): Promise<Reply>;
+  /** Lets go of what the stage holds (the model's sessions), once its requests are done. */
+  close(): Promise<void>;
+}
+
+export function startStage(stage: Stage, line: TensorLine): StageHandler {
+  if (stage === 'prep') return { handle: createPrepStage((m, transfer) => line.post(m, transfer)), close: async () => undefined };
   const model = createModelStage();
   line.onMessage((m) => model.receive(m));
-  return (m) => model.handle(m);
+  return { handle: (m) => model.handle(m), close: () => model.close() };
 }

@@ -79,6 +79,40 @@ describe('worker engine: the direct line between the stages', () => {
     }
   });
 
+  it('closing while a run and a preparation are in flight lets them finish; both stages then exit by themselves', async () => {
+    // Terminating a thread under a native call in flight (an ONNX run, a sharp decode) kills
+    // the whole process when the call completes ("terminate called after throwing an instance
+    // of 'Napi::Error'"); this file's process surviving is half of the check.
+    const exits: string[] = [];
+    const stages: StartStages = async (env) => {
+      const s = await startWorkerStages(env);
+      const watch = (name: string, e: Endpoint): Endpoint => {
+        e.onExit((why) => exits.push(`${name}: ${why.message}`));
+        return e;
+      };
+      return { prep: watch('prep', s.prep), model: watch('model', s.model) };
+    };
+    const img = await plantedImage(1600, 1200, [{ x: 400, y: 300, w: 256, h: 256, colour: RED }], { format: 'jpeg' });
+    for (let round = 0; round < 3; round++) {
+      const w = await createWorkerEngine({ pack: 'glip-fixture', stages });
+      const h = await w.prepare(img);
+      const running = w.run(h, cats).then(
+        (r) => r.detections.length,
+        (e: Error) => e.message,
+      );
+      const preparing = w.prepare(img).then(
+        () => 'prepared',
+        (e: Error) => e.message,
+      );
+      await w.close();
+      // The run either finished before the close reached the model stage, or it was refused as stopped: never lost mid-way.
+      expect(await running).toSatisfy((v) => v === 1 || /stopped/.test(String(v)));
+      expect(await preparing).toSatisfy((v) => v === 'prepared' || /stopped/.test(String(v)));
+    }
+    // Six stage threads, each ended by its own exit (terminate() would give exit code 1).
+    expect(exits.sort()).toEqual([...Array(3).fill('model: exit code 0'), ...Array(3).fill('prep: exit code 0')]);
+  });
+
   it('a pack that fails to load rejects the engine and stops both stages', async () => {
     const stopped: string[] = [];
     const stages: StartStages = async (env) => {
