@@ -86,6 +86,41 @@ test('search box: "red" ranks the red squares first; Esc returns to the grid; a 
   await expect(app.images.cells).toHaveCount(2);
 });
 
+test('search box: Enter before the list of model packs has come back is not lost: the search starts when it does', async ({ app, workspace }, testInfo) => {
+  test.skip(testInfo.project.name !== 'browser', 'holds back a response on the browser host\'s WebSocket');
+  const { page } = app;
+  const images = join(workspace.dir, 'images');
+  mkdirSync(images);
+  for (let i = 0; i < 4; i++) await writeSquares(join(images, `im-${i}.png`), 400, 300, [{ color: i % 2 ? 'red' : 'blue', x: 50 + 40 * i, y: 50, size: 80 }]); // distinct files (a copy would be one image)
+  await app.start.createProject(join(workspace.dir, 'p.lw'));
+  await app.start.addFolder(images);
+  // From the next connection on, models.list answers wait until released (a slow first models.list).
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.routeWebSocket(/\/rpc/, (ws) => {
+    const server = ws.connectToServer();
+    const held = new Set<number>();
+    ws.onMessage((m) => {
+      const req = JSON.parse(String(m)) as { id?: number; method?: string };
+      if (req.method === 'models.list' && typeof req.id === 'number') held.add(req.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const res = JSON.parse(String(m)) as { id?: number };
+      if (typeof res.id === 'number' && held.has(res.id)) void released.then(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  await page.reload();
+  await app.images.show();
+  await expect(app.images.cells).toHaveCount(4);
+  await searchFor(page, 'red');
+  await expect(page.getByTestId('search-progress')).toHaveText('Searching “red”: finding the UNITER pack…');
+  release();
+  await expect(page.getByTestId('search-hit')).toHaveCount(4);
+  expect((await hitNames(page)).slice(0, 2).sort()).toEqual(['im-1.png', 'im-3.png']);
+});
+
 test('search box: Cancel during a long search leaves a partial ranking, labelled as such', async ({ app, workspace }) => {
   const { page } = app;
   const images = join(workspace.dir, 'images');

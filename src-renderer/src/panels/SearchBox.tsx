@@ -12,6 +12,8 @@ import { SearchHits } from './SearchHits';
 
 type Phase =
   | { kind: 'idle' }
+  /** Enter before the list of installed packs came back: the search starts as soon as it does. */
+  | { kind: 'queued'; text: string; scope: string }
   | { kind: 'running'; searchId: string; text: string; scope: string; done: number; total: number | null }
   | { kind: 'result'; text: string; scope: string; result: SearchResult };
 
@@ -65,7 +67,7 @@ export function SearchBox({ nav, filterTotal, onShowingHits }: { nav: NavQuery; 
 
   // Keep the result for the way back from the editor; a finished search no longer runs.
   useEffect(() => {
-    if (phase.kind !== 'running') remembered.set(projectPath, { text, pack, phase });
+    if (phase.kind !== 'running' && phase.kind !== 'queued') remembered.set(projectPath, { text, pack, phase });
   }, [projectPath, text, pack, phase]);
 
   const showing = phase.kind === 'result';
@@ -73,9 +75,21 @@ export function SearchBox({ nav, filterTotal, onShowingHits }: { nav: NavQuery; 
 
   const run = () => {
     const q = text.trim();
-    if (!q || !pack) return;
-    const searchId = `s${Date.now()}-${nextSearch++}`;
+    if (!q) return;
     const scope = scopeOf(nav, filterTotal);
+    // The pack list can come back after the first Enter (a slow first models.list): never drop that Enter.
+    if (packs === null) setPhase({ kind: 'queued', text: q, scope });
+    else if (pack) start(q, scope);
+  };
+
+  useEffect(() => {
+    if (phase.kind !== 'queued' || packs === null) return;
+    if (pack) start(phase.text, phase.scope);
+    else setPhase({ kind: 'idle' });
+  });
+
+  const start = (q: string, scope: string) => {
+    const searchId = `s${Date.now()}-${nextSearch++}`;
     running.current = searchId;
     setPhase({ kind: 'running', searchId, text: q, scope, done: 0, total: filterTotal });
     // A search still running is cancelled by the session when this one starts.
@@ -95,11 +109,12 @@ export function SearchBox({ nav, filterTotal, onShowingHits }: { nav: NavQuery; 
   };
 
   const cancel = () => {
+    if (phase.kind === 'queued') setPhase({ kind: 'idle' });
     if (phase.kind === 'running') client.call('search.cancel', { searchId: phase.searchId }).catch(toastError);
   };
 
   const clear = () => {
-    if (phase.kind === 'running') cancel();
+    if (phase.kind === 'running' || phase.kind === 'queued') cancel();
     running.current = null;
     setPhase({ kind: 'idle' });
   };
@@ -165,7 +180,7 @@ export function SearchBox({ nav, filterTotal, onShowingHits }: { nav: NavQuery; 
             ))}
           </select>
         )}
-        <button onClick={run} disabled={!text.trim() || !pack || phase.kind === 'running'} data-testid="search-run">
+        <button onClick={run} disabled={!text.trim() || (packs !== null && !pack) || phase.kind === 'running' || phase.kind === 'queued'} data-testid="search-run">
           Search
         </button>
         <span className="muted" data-testid="search-scope">
@@ -177,12 +192,12 @@ export function SearchBox({ nav, filterTotal, onShowingHits }: { nav: NavQuery; 
           </button>
         )}
       </div>
-      {phase.kind === 'running' && (
+      {(phase.kind === 'running' || phase.kind === 'queued') && (
         <div className="search-running" data-testid="search-running">
           <div className="progress small" data-testid="search-progress">
             <div className="bar" style={{ width: total ? `${(100 * done) / total}%` : '0%' }} />
             <span>
-              Searching “{phase.text}”: {done} / {total ?? '…'} images
+              {phase.kind === 'queued' ? `Searching “${phase.text}”: finding the UNITER pack…` : `Searching “${phase.text}”: ${done} / ${total ?? '…'} images`}
             </span>
           </div>
           <button onClick={cancel} data-testid="search-cancel">
