@@ -7,13 +7,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import ort from 'onnxruntime-node';
 import { LwError } from '../../shared/errors';
-import { encodeMask, rleArea, rleBbox } from '../../shared/masks';
+import { rleArea, rleBbox } from '../../shared/masks';
 import { checkNotConsumed, prepareImage, recyclePrepared, type ImageSource, type PreparedImage } from '../image/pipeline';
 import { runGraph, type LoadedGraph, type SessionPool } from '../runtime/session-pool';
 import type { ModelAdapter, PackRef, PredictionResult } from '../types';
 import { Lru } from './lru';
 import type { SamCachedResult, SamEmbedding, SamMask, SamPrompt } from './sam-types';
-import { chooseMask, encodePrompt, SAM_EMBEDDING_DIMS, SAM_LOW_RES, samPlan, thresholdMask } from './transform';
+import { chooseMask, encodePrompt, SAM_EMBEDDING_DIMS, SAM_LOW_RES, samPlan, thresholdToRle } from './transform';
 
 export const SAM_ROLES = ['encoder', 'decoder'] as const;
 
@@ -124,7 +124,7 @@ export async function createSamAdapter(pack: PackRef, pool: SessionPool): Promis
       );
     const scores = iou.data as Float32Array;
     const k = chooseMask(scores, n);
-    const rle = encodeMask(thresholdMask(masks.data as Float32Array, k * width * height, width, height));
+    const rle = thresholdToRle(masks.data as Float32Array, k * width * height, width, height);
     const area = rleArea(rle);
     const maskId = randomUUID();
     lowRes.set(maskId, (low.data as Float32Array).slice(k * SAM_LOW_RES * SAM_LOW_RES, (k + 1) * SAM_LOW_RES * SAM_LOW_RES));

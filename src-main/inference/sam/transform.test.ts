@@ -1,6 +1,7 @@
 /** SAM's prompt and geometry rules against numbers worked out by hand from upstream's formulas. */
 import { describe, expect, it } from 'vitest';
-import { chooseMask, encodePrompt, samPlan, samResizedSize, thresholdMask } from './transform';
+import { decodeRle } from '../../shared/masks';
+import { chooseMask, encodePrompt, samPlan, samResizedSize, thresholdToRle } from './transform';
 import { caught } from '../../testing/expect-lw-error';
 
 describe('resized size (ResizeLongestSide.get_preprocess_shape)', () => {
@@ -90,6 +91,24 @@ describe('mask choice (select_masks) and threshold', () => {
 
   it('keeps logits strictly above 0 from the chosen channel', () => {
     const logits = Float32Array.of(9, 9, 9, 9, -1, 0, 1e-7, 2);
-    expect(Array.from(thresholdMask(logits, 4, 2, 2).data)).toEqual([0, 0, 1, 1]);
+    expect(Array.from(decodeRle(thresholdToRle(logits, 4, 2, 2)).data)).toEqual([0, 0, 1, 1]);
+  });
+
+  it('"> 0" as torch has it: +∞ and the smallest subnormal are in; −0, NaN and −∞ out; widths that are not a multiple of 4', () => {
+    // 3×3, column-major RLE of a row-major mask: each value lands where a per-pixel compare puts it.
+    const values = [Infinity, -0, NaN, 1e-45, -Infinity, 0.5, -1e-45, 3, 0];
+    for (const [w, h] of [
+      [3, 3],
+      [9, 1],
+      [1, 9],
+    ]) {
+      const logits = Float32Array.from([7, 7, ...values]); // an offset that is not a multiple of 4
+      const want = values.map((v) => (v > 0 ? 1 : 0));
+      expect(Array.from(decodeRle(thresholdToRle(logits, 2, w, h)).data)).toEqual(want);
+    }
+    // A large channel, against the plain per-pixel rule.
+    const big = Float32Array.from({ length: 2 * 37 * 29 }, (_, i) => Math.sin(i * 0.37) * (i % 5 === 0 ? -1 : 1));
+    const want = Array.from(big.subarray(37 * 29), (v) => (v > 0 ? 1 : 0));
+    expect(Array.from(decodeRle(thresholdToRle(big, 37 * 29, 37, 29)).data)).toEqual(want);
   });
 });
