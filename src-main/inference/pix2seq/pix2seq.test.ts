@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../tools/fixtures/onnx/builder';
-import { DataType } from '../../../tools/fixtures/onnx/proto';
+import { DataType } from '../runtime/onnx-proto';
 import { createEngine, type LocalEngine } from '../engine';
 import { BLUE, iouXywh, plantedImage, RED } from '../../testing/planted-images';
 import { createWorkerEngine } from '../worker/worker-engine';

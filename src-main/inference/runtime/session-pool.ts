@@ -4,7 +4,7 @@
  * demand. Each pack reports the EP its sessions actually use and, when CUDA was wanted and
  * failed, why.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { ExecutionProvider, PackKind } from '../../shared/contract';
@@ -17,6 +17,12 @@ export interface GraphFile {
   path: string;
   /** From the manifest: a size mismatch is reported as truncation before ORT sees the file. */
   bytes?: number;
+  /**
+   * Nodes appended to the graph at load (sam/decoder-head.ts): `apply` gets the file's bytes,
+   * `outputs` names what it adds. The contract is checked on the graph without them, and a
+   * graph the addition does not fit loads as it is (LoadedGraph.added is then empty).
+   */
+  addition?: { apply(bytes: Uint8Array): Uint8Array; outputs: readonly string[] };
 }
 
 export interface LoadedGraph {
@@ -27,6 +33,8 @@ export interface LoadedGraph {
   inputs: string[];
   outputs: string[];
   inputShapes: (readonly (number | string)[])[];
+  /** The outputs GraphFile.addition added, when it loaded; else empty. */
+  added: readonly string[];
 }
 
 export interface EpReport {
@@ -133,16 +141,46 @@ export class SessionPool {
     throw new LwError('MODEL_LOAD_FAILED', `No execution provider could load the pack at ${key}: ${errors.join('; ')}`);
   }
 
-  private async createGraph(f: GraphFile, ep: ExecutionProvider, spec: (typeof GRAPH_CONTRACT)[PackKind][string]): Promise<LoadedGraph> {
+  private sessionOptions(ep: ExecutionProvider): ort.InferenceSession.SessionOptions {
+    return {
+      executionProviders: [ep],
+      intraOpNumThreads: this.opts.intraOpThreads ?? defaultIntraOpThreads(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      ...((this.opts.spin ?? process.env.LABELWRIGHT_ORT_SPIN === '1') ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
+    };
+  }
+
+  /** The graph with its addition, or null when the addition does not load on it (the graph is then loaded as it is, and judged on its own). */
+  private async createWithAddition(f: GraphFile, ep: ExecutionProvider, spec: (typeof GRAPH_CONTRACT)[PackKind][string]): Promise<LoadedGraph | null> {
+    const addition = f.addition!;
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(f.path, {
-        executionProviders: [ep],
-        intraOpNumThreads: this.opts.intraOpThreads ?? defaultIntraOpThreads(),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        ...((this.opts.spin ?? process.env.LABELWRIGHT_ORT_SPIN === '1') ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
-      });
+      session = await ort.InferenceSession.create(addition.apply(await readFile(f.path)), this.sessionOptions(ep));
+    } catch {
+      return null;
+    }
+    const added = new Set(addition.outputs);
+    if (!addition.outputs.every((n) => session.outputNames.includes(n))) {
+      await session.release().catch(() => undefined);
+      return null;
+    }
+    try {
+      return this.describe(f, session, spec, added);
+    } catch (e) {
+      await session.release().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async createGraph(f: GraphFile, ep: ExecutionProvider, spec: (typeof GRAPH_CONTRACT)[PackKind][string]): Promise<LoadedGraph> {
+    if (f.addition) {
+      const withAddition = await this.createWithAddition(f, ep, spec);
+      if (withAddition) return withAddition;
+    }
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(f.path, this.sessionOptions(ep));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/protobuf|parse|invalid model|model format|ModelProto|Failed to load model|No graph/i.test(msg))
@@ -156,16 +194,22 @@ export class SessionPool {
       throw e;
     }
     try {
-      const names = checkGraph(basename(f.path), spec, session.inputMetadata, session.outputMetadata);
-      const inputShapes = names.inputs.map((n) => {
-        const m = session.inputMetadata.find((x) => x.name === n);
-        return m && m.isTensor ? m.shape : [];
-      });
-      return { role: f.role, file: f.path, session, inputs: names.inputs, outputs: names.outputs, inputShapes };
+      return this.describe(f, session, spec, new Set());
     } catch (e) {
       await session.release().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Checks the graph against the contract (without the outputs an addition made) and names its tensors. */
+  private describe(f: GraphFile, session: ort.InferenceSession, spec: (typeof GRAPH_CONTRACT)[PackKind][string], added: ReadonlySet<string>): LoadedGraph {
+    const own = session.outputMetadata.filter((m) => !added.has(m.name));
+    const names = checkGraph(basename(f.path), spec, session.inputMetadata, own);
+    const inputShapes = names.inputs.map((n) => {
+      const m = session.inputMetadata.find((x) => x.name === n);
+      return m && m.isTensor ? m.shape : [];
+    });
+    return { role: f.role, file: f.path, session, inputs: names.inputs, outputs: names.outputs, inputShapes, added: [...added] };
   }
 }
 
@@ -186,10 +230,10 @@ function firstLine(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
-/** Runs one graph; ORT failures become INFERENCE_FAILED naming the file. */
-export async function runGraph(g: LoadedGraph, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+/** Runs one graph (only the outputs `fetch` names, when given); ORT failures become INFERENCE_FAILED naming the file. */
+export async function runGraph(g: LoadedGraph, feeds: Record<string, ort.Tensor>, fetch?: readonly string[]): Promise<Record<string, ort.Tensor>> {
   try {
-    return (await g.session.run(feeds)) as Record<string, ort.Tensor>;
+    return (await (fetch ? g.session.run(feeds, [...fetch]) : g.session.run(feeds))) as Record<string, ort.Tensor>;
   } catch (e) {
     throw new LwError('INFERENCE_FAILED', `${g.file} (${g.role}) failed to run: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, undefined, { cause: e });
   }

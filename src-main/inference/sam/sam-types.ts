@@ -9,7 +9,8 @@ import { SamSegmentResult } from '../../shared/api';
 export { SamPoint, SamPrompt } from '../../shared/api';
 
 export const SamMask = SamSegmentResult.extend({
-  timings: z.object({ encodeMs: z.number(), decodeMs: z.number(), postMs: z.number() }),
+  /** `chosenIn`: where the mask was chosen and thresholded: 'graph' with the mask head (decoder-head.ts), 'script' for a decoder it did not fit. */
+  timings: z.object({ encodeMs: z.number(), decodeMs: z.number(), postMs: z.number(), chosenIn: z.enum(['graph', 'script']) }),
 });
 export type SamMask = z.infer<typeof SamMask>;
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attr, GraphBuilder } from '../../../tools/fixtures/onnx/builder';
-import { DataType } from '../../../tools/fixtures/onnx/proto';
+import { DataType } from '../runtime/onnx-proto';
 import { caught } from '../../testing/expect-lw-error';
 import { BLUE, plantedImage, RED } from '../../testing/planted-images';
 import { createEngine, resolvePack, sharedSessionPool } from '../engine';
