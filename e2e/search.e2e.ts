@@ -55,6 +55,16 @@ test('search box: "red" ranks the red squares first; Esc returns to the grid; a 
   await top.hover();
   await app.screenshot('search-red-hits', true);
 
+  // In the editor, D and A walk the hits in rank order, not the grid's name order.
+  await page.getByTestId('search-hit').nth(1).click();
+  await expect(page.getByTestId('image-name')).toHaveText(ranked[1]!);
+  for (const [key, at] of [['d', 2], ['d', 3], ['a', 2], ['a', 1], ['a', 0]] as const) {
+    await app.editor.press(key);
+    await expect(page.getByTestId('image-name')).toHaveText(ranked[at]!);
+  }
+  await page.getByTestId('tab-browser').click();
+  await expect(page.getByTestId('search-hit')).toHaveCount(6);
+
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('search-hits')).toHaveCount(0);
   await expect(page.getByTestId('image-grid')).toBeVisible();

@@ -211,4 +211,24 @@ describe('navigation follows the grid (defect 8)', () => {
     expect(svc.nextUnreviewed(a, { hasPending: true })).toBe(b); // f has no pending: out of the query
     expect(svc.nextUnreviewed(b, { hasPending: true })).toBeNull(); // b is the only one
   });
+
+  it("an explicit order (a search's hits) is walked as given: filters ignored, unknown ids passed over, next unreviewed in that order", () => {
+    const { svc, a, b, c, d, e, f } = reviewedSet();
+    const order = [e, 9999, b, a, f, c]; // 9999: no such image; d is not in the list
+    const nav = (id: number) => {
+      const x = svc.imageDetail(id, { status: ['unlabeled'], order });
+      return [x.prevId, x.nextId];
+    };
+    expect(nav(e)).toEqual([null, b]); // 9999 passed over; the status filter does not apply
+    expect(nav(b)).toEqual([e, a]);
+    expect(nav(c)).toEqual([f, null]);
+    expect(nav(d)).toEqual([null, null]); // opened from elsewhere: the list has no place for it
+    // a, c, d, e are reviewed: after e comes b; after b, f; after f it wraps past c and e to b.
+    expect(svc.nextUnreviewed(e, { order })).toBe(b);
+    expect(svc.nextUnreviewed(b, { order })).toBe(f);
+    expect(svc.nextUnreviewed(f, { order })).toBe(b);
+    expect(svc.nextUnreviewed(d, { order })).toBe(b); // not in the list: from its start
+    expect(svc.nextUnreviewed(b, { order: [b, a, c] })).toBeNull(); // nothing else unreviewed in it
+    expect(() => svc.imageDetail(a, { order: Array.from({ length: 5001 }, (_, i) => i + 1) })).toThrow();
+  });
 });

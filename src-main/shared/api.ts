@@ -75,6 +75,12 @@ export const NavQuery = z.object({
   minScore: z.number().min(0).max(1).optional(),
   audit: z.enum(['flagged', 'missing', 'doubtful']).optional(),
   sort: z.enum(['name', 'uncertainty', 'audit']).default('name'),
+  /**
+   * An explicit order of images to walk instead of the filter and sort (a text search's hits,
+   * best first): A/D and "next unreviewed" follow this list. Ids no longer in the project are
+   * passed over.
+   */
+  order: z.array(Id).max(5000).optional(),
 });
 export type NavQuery = z.input<typeof NavQuery>;
 

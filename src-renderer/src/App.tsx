@@ -146,11 +146,13 @@ export function App({ client }: { client: RpcClient }) {
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [store]);
 
-  // The editor's D/A and "next unreviewed" walk the grid's filter and order; set before any
-  // load, so the first image opened from the grid already has its neighbours in that order.
+  // The editor's D/A and "next unreviewed" walk the grid's filter and order, or the list the
+  // image was opened from (a search's hits: openImage's nav); set before any load, so the first
+  // image opened already has its neighbours in that order.
+  const [openedNav, setOpenedNav] = useState<NavQuery | null>(null);
   useEffect(() => {
-    store.nav = navQuery;
-  }, [store, navQuery]);
+    store.nav = openedNav ?? navQuery;
+  }, [store, navQuery, openedNav]);
 
   useEffect(() => {
     store.onSaved = () => setDataVersion((v) => v + 1);
@@ -188,8 +190,9 @@ export function App({ client }: { client: RpcClient }) {
       if (s === 'browser' || s === 'categories' || s === 'report') void refreshCategories();
       setScreen(s);
     },
-    openImage: (id) => {
-      store.nav = navQuery;
+    openImage: (id, nav) => {
+      setOpenedNav(nav ?? null);
+      store.nav = nav ?? navQuery;
       setScreen('editor');
       void store.load(id);
     },

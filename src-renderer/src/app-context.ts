@@ -16,7 +16,8 @@ export interface AppCtx {
   store: EditorStore;
   screen: Screen;
   go(screen: Screen): void;
-  openImage(id: number): void;
+  /** Opens the editor on an image; A/D walk `nav` (default: the grid's filter and sort). */
+  openImage(id: number, nav?: NavQuery): void;
   scheme: KeyScheme;
   setScheme(s: KeyScheme): void;
   /** Bumped whenever image lists may be stale (saves, jobs, folder adds). */

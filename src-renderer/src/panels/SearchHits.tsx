@@ -10,16 +10,17 @@ function scoreTooltip(h: SearchHit): string {
   return `match ${matchPercent(h)} = sigmoid(rank_logit) = ${h.sigmoidOfRankLogit.toFixed(4)}\nrank_logit (UNITER's raw score) = ${h.rankLogit.toFixed(3)}`;
 }
 
-/** The hits of a text search in rank order, best first; a click opens the image. */
+/** The hits of a text search in rank order, best first; a click opens the image, and A/D in the editor walk the hits in this order. */
 export function SearchHits({ hits }: { hits: readonly SearchHit[] }) {
   const { session, openImage } = useApp();
+  const order = hits.map((h) => h.imageId);
   return (
     <div className="search-hits" data-testid="search-hits" aria-label="Search results, best match first">
       {hits.map((h, rank) => (
         <button
           key={h.imageId}
           className="cell"
-          onClick={() => openImage(h.imageId)}
+          onClick={() => openImage(h.imageId, { sort: 'name', order })}
           data-testid="search-hit"
           data-image-id={h.imageId}
           data-name={h.name}
