@@ -12,19 +12,7 @@ import type { ReviewStatus } from '../shared/contract';
 import type { Annotation, ImageRecord } from '../shared/contract';
 import { LwError } from '../shared/errors';
 import type { ProjectDb } from '../db/project-db';
-import {
-  imageAtEnd,
-  imageById,
-  imageExists,
-  imageFileRow,
-  imageStatus,
-  imageNear,
-  imageNeighbours,
-  imagePage,
-  type ImageFilter,
-  type ImageSort,
-  type ImageSummaryRow,
-} from '../db/images-table';
+import { imageAtEnd, imageById, imageExists, imageFileRow, imageStatus, imageNear, imageNeighbours, imagePage, type ImageFilter, type ImageSort, type ImageSummaryRow } from '../db/images-table';
 import { auditCountsByImage } from '../db/audit-reads';
 import { fileMessage, refreshFileStates } from './image-files';
 import { liveAnnotationsOf, type AnnotationRow } from '../db/annotations-table';
@@ -39,24 +27,19 @@ import { liveAnnotationsOf, type AnnotationRow } from '../db/annotations-table';
  */
 export function queryImages(pdb: ProjectDb, raw: ImageQuery): ImagePage {
   const q = ImageQuerySchema.parse(raw);
-  const { total, rows } = imagePage(pdb, filterOf(q), { sort: q.sort, limit: q.limit, offset: q.offset });
+  const { total, rows } = imagePage(
+    pdb,
+    filterOf(q),
+    { sort: q.sort, limit: q.limit, offset: q.offset },
+  );
   // One stat per image of the page: a file that went away is marked without being opened.
   const files = refreshFileStates(pdb, rows);
   // The page's audit flags in one read (worked out now, from the annotations as they are).
-  const audit = auditCountsByImage(
-    pdb,
-    rows.map((r) => r.id),
-  );
-  return {
-    total,
-    items: rows.map((r) => toSummary({ ...r, file_state: files.get(r.id) ?? r.file_state }, audit.get(r.id))),
-  };
+  const audit = auditCountsByImage(pdb, rows.map((r) => r.id));
+  return { total, items: rows.map((r) => toSummary({ ...r, file_state: files.get(r.id) ?? r.file_state }, audit.get(r.id))) };
 }
 
-function toSummary(
-  r: ImageSummaryRow,
-  audit: { missing: number; doubtful: number } | undefined,
-): ImageSummary {
+function toSummary(r: ImageSummaryRow, audit: { missing: number; doubtful: number } | undefined): ImageSummary {
   return {
     id: r.id,
     name: basename(r.path),
@@ -99,10 +82,7 @@ export function imageRecord(pdb: ProjectDb, id: number): ImageRecord {
  * a job overwrote model output), in id order. Rejected ones are included so that undo and
  * the "show rejected" view work without another call.
  */
-export function imageAnnotations(
-  pdb: ProjectDb,
-  img: { id: number; width: number; height: number },
-): Annotation[] {
+export function imageAnnotations(pdb: ProjectDb, img: { id: number; width: number; height: number }): Annotation[] {
   return liveAnnotationsOf(pdb, img.id).map((r) => toAnnotation(r, img.height, img.width));
 }
 
@@ -115,9 +95,7 @@ export function getImageDetail(pdb: ProjectDb, id: number, nav?: NavQuery): Imag
   const image = imageRecord(pdb, id);
   const { filter, sort, order } = navOf(nav);
   const file = imageFileRow(pdb, id)!;
-  const near = order
-    ? orderNeighbours(pdb, id, order)
-    : imageNeighbours(pdb, id, ['before', 'after'], filter, sort);
+  const near = order ? orderNeighbours(pdb, id, order) : imageNeighbours(pdb, id, ['before', 'after'], filter, sort);
   return {
     image: { ...image, name: basename(image.path) },
     annotations: imageAnnotations(pdb, image),
@@ -153,16 +131,11 @@ function navOf(nav: NavQuery | undefined): { filter: ImageFilter; sort: ImageSor
  * The neighbours of `id` in an explicit order, passing over ids no longer in the project. An
  * image not in the list (opened from elsewhere) has none: the walk is the list's.
  */
-function orderNeighbours(
-  pdb: ProjectDb,
-  id: number,
-  order: readonly number[],
-): { before?: number; after?: number } {
+function orderNeighbours(pdb: ProjectDb, id: number, order: readonly number[]): { before?: number; after?: number } {
   const at = order.indexOf(id);
   if (at < 0) return {};
   const find = (from: number, step: 1 | -1) => {
-    for (let i = from; i >= 0 && i < order.length; i += step)
-      if (order[i] !== id && imageExists(pdb, order[i])) return order[i];
+    for (let i = from; i >= 0 && i < order.length; i += step) if (order[i] !== id && imageExists(pdb, order[i])) return order[i];
     return undefined;
   };
   return { before: find(at - 1, -1), after: find(at + 1, 1) };
@@ -179,18 +152,6 @@ function nextUnreviewedInOrder(pdb: ProjectDb, after: number, order: readonly nu
 }
 
 /** The filter of a grid query or a navigation query (the same fields). */
-function filterOf(q: {
-  status?: ReviewStatus[];
-  hasPending?: boolean;
-  minScore?: number;
-  categoryId?: number;
-  audit?: ImageFilter['audit'];
-}): ImageFilter {
-  return {
-    status: q.status,
-    hasPending: q.hasPending,
-    minScore: q.minScore,
-    categoryId: q.categoryId,
-    audit: q.audit,
-  };
+function filterOf(q: { status?: ReviewStatus[]; hasPending?: boolean; minScore?: number; categoryId?: number; audit?: ImageFilter['audit'] }): ImageFilter {
+  return { status: q.status, hasPending: q.hasPending, minScore: q.minScore, categoryId: q.categoryId, audit: q.audit };
 }

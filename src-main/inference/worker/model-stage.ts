@@ -7,15 +7,7 @@ import { LocalEngine } from '../engine';
 import { LwError } from '../../shared/errors';
 import { InFlight } from '../../platform/stop-worker';
 import { TensorInbox } from './tensor-inbox';
-import {
-  errorReply,
-  failure,
-  malformed,
-  ModelRequest,
-  requestId,
-  TensorMessage,
-  type Reply,
-} from './worker-messages';
+import { errorReply, failure, malformed, ModelRequest, requestId, TensorMessage, type Reply } from './worker-messages';
 
 export interface ModelStage {
   /** A request from the client; the reply goes back to it. */
@@ -83,11 +75,7 @@ export function createModelStage(): ModelStage {
         }
         case 'suggest': {
           const tensor = await inbox.take(req.handle);
-          return {
-            id,
-            ok: true,
-            result: await need().suggestPrepared({ ...tensor }, req.box, req.categories),
-          };
+          return { id, ok: true, result: await need().suggestPrepared({ ...tensor }, req.box, req.categories) };
         }
         case 'segment': {
           const tensor = await inbox.take(req.handle);
